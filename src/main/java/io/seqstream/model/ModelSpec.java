@@ -1,0 +1,51 @@
+package io.seqstream.model;
+
+/**
+ * The shape of a recurrent network: what the math needs, nothing about tokens or Kafka.
+ *
+ * @param cell    rnn, gru or lstm
+ * @param layers  stacked recurrent layers (1-3)
+ * @param hidden  units per layer
+ * @param vocab   input token ids are 0..vocab-1
+ * @param params  categories of the per-stream parameter fed beside each token (e.g. echo delay 0..8 gives 9); 0 for none
+ * @param input   one-hot or embedding input
+ * @param embed   embedding width (ignored for one-hot)
+ * @param classes output classes of the softmax head applied at every step
+ */
+public record ModelSpec(CellType cell, int layers, int hidden, int vocab, int params,
+                        InputKind input, int embed, int classes) {
+
+    public ModelSpec {
+        require(cell != null, "cell must be set");
+        require(layers >= 1 && layers <= 3, "layers must be 1..3, was " + layers);
+        require(hidden >= 1, "hidden must be >= 1, was " + hidden);
+        require(vocab >= 1, "vocab must be >= 1, was " + vocab);
+        require(params >= 0, "params must be >= 0, was " + params);
+        require(input != null, "input kind must be set");
+        require(input != InputKind.EMBEDDING || embed >= 1, "embed must be >= 1 for embedding input, was " + embed);
+        require(classes >= 2, "classes must be >= 2, was " + classes);
+    }
+
+    /** A one-hot model with one layer and no stream parameter. */
+    public static ModelSpec oneHot(CellType cell, int hidden, int vocab, int classes) {
+        return new ModelSpec(cell, 1, hidden, vocab, 0, InputKind.ONE_HOT, 0, classes);
+    }
+
+    public ModelSpec withLayers(int n) { return new ModelSpec(cell, n, hidden, vocab, params, input, embed, classes); }
+
+    public ModelSpec withParams(int n) { return new ModelSpec(cell, layers, hidden, vocab, n, input, embed, classes); }
+
+    public ModelSpec withEmbedding(int width) {
+        return new ModelSpec(cell, layers, hidden, vocab, params, InputKind.EMBEDDING, width, classes);
+    }
+
+    /** Width of the first layer's input: one-hot vocab or embedding, plus the parameter one-hot. */
+    public int firstLayerInputs() { return (input == InputKind.ONE_HOT ? vocab : embed) + params; }
+
+    /** Floats one stream's state occupies: h (and c for LSTM) for every layer. */
+    public int stateWidth() { return layers * cell.stateVectors() * hidden; }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) throw new IllegalArgumentException("model spec: " + message);
+    }
+}
