@@ -1,0 +1,122 @@
+package io.seqstream.model;
+
+/**
+ * The few dense loops everything else is built from, written so that the JIT vectorises the innermost
+ * loop over contiguous columns and every output element is accumulated in a fixed order (ascending k).
+ * That order does not depend on how many rows are in a call, so a stream's result is bit-for-bit the
+ * same whether it was stepped alone or in a wave of 2048: the determinism the exactly-once contract needs.
+ */
+public final class Kernels {
+    private Kernels() {
+    }
+
+    /** C[m,n] += A[m,kd] * B[kd,n], all row-major with the given offsets. */
+    public static void mulAdd(float[] a, int aOff, int m, int kd, float[] b, int bOff, int n, float[] c, int cOff) {
+        int i = 0;
+        // Four rows share each loaded row of B; each c element still sums k in ascending order.
+        for (; i + 3 < m; i += 4) {
+            int a0 = aOff + i * kd;
+            int c0 = cOff + i * n;
+            int c1 = c0 + n;
+            int c2 = c1 + n;
+            int c3 = c2 + n;
+            for (int k = 0; k < kd; k++) {
+                float v0 = a[a0 + k];
+                float v1 = a[a0 + kd + k];
+                float v2 = a[a0 + 2 * kd + k];
+                float v3 = a[a0 + 3 * kd + k];
+                int bk = bOff + k * n;
+                for (int j = 0; j < n; j++) {
+                    float bv = b[bk + j];
+                    c[c0 + j] += v0 * bv;
+                    c[c1 + j] += v1 * bv;
+                    c[c2 + j] += v2 * bv;
+                    c[c3 + j] += v3 * bv;
+                }
+            }
+        }
+        for (; i < m; i++) {
+            int ai = aOff + i * kd;
+            int ci = cOff + i * n;
+            for (int k = 0; k < kd; k++) {
+                float v = a[ai + k];
+                int bk = bOff + k * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += v * b[bk + j];
+                }
+            }
+        }
+    }
+
+    /** G[kd,n] += A[m,kd]^T * D[m,n]: the weight gradient of a product, accumulated row by row. */
+    public static void mulAddTransposedLeft(float[] a, int aOff, int m, int kd, float[] d, int dOff, int n,
+                                            float[] g, int gOff) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * kd;
+            int di = dOff + i * n;
+            for (int k = 0; k < kd; k++) {
+                float v = a[ai + k];
+                if (v == 0f) continue;
+                int gk = gOff + k * n;
+                for (int j = 0; j < n; j++) {
+                    g[gk + j] += v * d[di + j];
+                }
+            }
+        }
+    }
+
+    /** dst[rows, cols] = transpose of src[cols, rows]. */
+    public static void transpose(float[] src, int srcOff, int srcRows, int srcCols, float[] dst, int dstOff) {
+        for (int r = 0; r < srcRows; r++) {
+            for (int c = 0; c < srcCols; c++) {
+                dst[dstOff + c * srcRows + r] = src[srcOff + r * srcCols + c];
+            }
+        }
+    }
+
+    /** y[n] += x[n]. */
+    public static void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int j = 0; j < n; j++) {
+            y[yOff + j] += x[xOff + j];
+        }
+    }
+
+    /** Each of m rows of width n of dst = the row vector src[n]. */
+    public static void broadcastRows(float[] src, int srcOff, float[] dst, int dstOff, int m, int n) {
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(src, srcOff, dst, dstOff + i * n, n);
+        }
+    }
+
+    /** Column sums of D[m,n] added to g[n]. */
+    public static void addColumnSums(float[] d, int dOff, int m, int n, float[] g, int gOff) {
+        for (int i = 0; i < m; i++) {
+            add(d, dOff + i * n, g, gOff, n);
+        }
+    }
+
+    public static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    public static float tanh(float x) {
+        return (float) Math.tanh(x);
+    }
+
+    /** Softmax of each of m rows of width n, in place, max-shifted for stability. */
+    public static void softmaxRows(float[] z, int off, int m, int n) {
+        for (int i = 0; i < m; i++) {
+            int r = off + i * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) max = Math.max(max, z[r + j]);
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                float e = (float) Math.exp(z[r + j] - max);
+                z[r + j] = e;
+                sum += e;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int j = 0; j < n; j++) z[r + j] *= inv;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.seqstream.model;
+
+/** The input projections and the softmax head, shared by the full-sequence pass and the batched step. */
+final class Projections {
+    private Projections() {
+    }
+
+    /**
+     * out[m, G*H] = b + x*Wx for the first layer: a row gather of Wx for one-hot tokens (or the embedding
+     * times Wx), plus the row of the stream's parameter category when the model takes one.
+     *
+     * @param emb [m, embed] scratch that receives the gathered embeddings (embedding input only)
+     */
+    static void firstLayer(ParameterLayout l, float[] w, int m, int[] tokens, int[] params,
+                           float[] emb, int embOff, float[] out, int outOff) {
+        ModelSpec s = l.spec();
+        int gh = s.cell().gates() * s.hidden();
+        Kernels.broadcastRows(w, l.bias(0), out, outOff, m, gh);
+        int paramBase;
+        if (s.input() == InputKind.ONE_HOT) {
+            for (int i = 0; i < m; i++) {
+                Kernels.add(w, l.wx(0) + tokens[i] * gh, out, outOff + i * gh, gh);
+            }
+            paramBase = s.vocab();
+        } else {
+            int d = s.embed();
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(w, l.embedding() + tokens[i] * d, emb, embOff + i * d, d);
+            }
+            Kernels.mulAdd(emb, embOff, m, d, w, l.wx(0), gh, out, outOff);
+            paramBase = d;
+        }
+        if (s.params() > 0 && params != null) {
+            for (int i = 0; i < m; i++) {
+                Kernels.add(w, l.wx(0) + (paramBase + params[i]) * gh, out, outOff + i * gh, gh);
+            }
+        }
+    }
+
+    /** out[m, G*H] = b + x*Wx for a layer above the first, whose input x [m, H] is the layer below's h. */
+    static void upperLayer(ParameterLayout l, float[] w, int layer, int m, float[] x, int xOff, float[] out, int outOff) {
+        ModelSpec s = l.spec();
+        int gh = s.cell().gates() * s.hidden();
+        Kernels.broadcastRows(w, l.bias(layer), out, outOff, m, gh);
+        Kernels.mulAdd(x, xOff, m, s.hidden(), w, l.wx(layer), gh, out, outOff);
+    }
+
+    /** probs[m, C] = softmax(by + h*Wy). */
+    static void head(ParameterLayout l, float[] w, int m, float[] h, int hOff, float[] probs, int pOff) {
+        ModelSpec s = l.spec();
+        int c = s.classes();
+        Kernels.broadcastRows(w, l.by(), probs, pOff, m, c);
+        Kernels.mulAdd(h, hOff, m, s.hidden(), w, l.wy(), c, probs, pOff);
+        Kernels.softmaxRows(probs, pOff, m, c);
+    }
+}
