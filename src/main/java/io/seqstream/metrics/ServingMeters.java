@@ -1,0 +1,77 @@
+package io.seqstream.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The serving meters of one pipeline, named as DESIGN.md section 4 lists them (Prometheus adds the
+ * _total and unit suffixes). Created once per pipeline and shared by its processing threads.
+ */
+public final class ServingMeters {
+    private final MeterRegistry registry;
+    private final String pipeline;
+    private final Counter tokens;
+    private final DistributionSummary batchSize;
+    private final Timer stepTime;
+    private final Timer e2eLatency;
+    private final Timer restoreTime;
+    private final AtomicLong activeStreams = new AtomicLong();
+    private final AtomicLong modelVersion = new AtomicLong();
+    private final Counter aborts;
+    private final ConcurrentHashMap<String, Counter> deadLetters = new ConcurrentHashMap<>();
+
+    public ServingMeters(MeterRegistry registry, String pipeline, String model) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+        tokens = Counter.builder("seqstream.tokens").description("Tokens processed").tag("pipeline", pipeline).register(registry);
+        batchSize = DistributionSummary.builder("seqstream.step.batch.size").description("Streams stepped together in one wave")
+                .tag("pipeline", pipeline).serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096)
+                .register(registry);
+        stepTime = Timer.builder("seqstream.step").description("Time of one batched recurrent step")
+                .tag("pipeline", pipeline).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1000)).maximumExpectedValue(Duration.ofSeconds(1)).register(registry);
+        e2eLatency = Timer.builder("seqstream.e2e.latency").description("Input record timestamp to output committed")
+                .tag("pipeline", pipeline).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        restoreTime = Timer.builder("seqstream.state.restore").description("Restoring partitions' states from the changelog")
+                .tag("pipeline", pipeline).register(registry);
+        aborts = Counter.builder("seqstream.transactions.aborted").description("Transactions aborted and replayed")
+                .tag("pipeline", pipeline).register(registry);
+        registry.gauge("seqstream.streams.active", io.micrometer.core.instrument.Tags.of("pipeline", pipeline), activeStreams);
+        registry.gauge("seqstream.model.version", io.micrometer.core.instrument.Tags.of("model", model, "pipeline", pipeline), modelVersion);
+    }
+
+    public void tokens(long n) { tokens.increment(n); }
+
+    public void wave(int k, long nanos) {
+        batchSize.record(k);
+        stepTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    public void endToEnd(long millis) { e2eLatency.record(Math.max(0, millis), java.util.concurrent.TimeUnit.MILLISECONDS); }
+
+    public void restored(long nanos) { restoreTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS); }
+
+    public void aborted() { aborts.increment(); }
+
+    public void activeStreamsDelta(long delta) { activeStreams.addAndGet(delta); }
+
+    public void modelVersion(long v) { modelVersion.set(v); }
+
+    public void deadLetter(String reason) {
+        deadLetters.computeIfAbsent(reason, r -> Counter.builder("seqstream.dlq").description("Records sent to the dead-letter topic")
+                .tag("pipeline", pipeline).tag("reason", r).register(registry)).increment();
+    }
+
+    public double deadLetterCount(String reason) {
+        Counter c = deadLetters.get(reason);
+        return c == null ? 0 : c.count();
+    }
+
+    public double tokenCount() { return tokens.count(); }
+}

@@ -1,0 +1,34 @@
+package io.seqstream.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What travels beside the parameters of a model version.
+ *
+ * @param name      model name (the key on the models topic)
+ * @param version   monotonically increasing per name
+ * @param task      what the outputs mean: echo, next, sentiment or classify
+ * @param spec      the network shape
+ * @param tokenizer how input text becomes ids
+ * @param classes   the output symbol of every class id
+ * @param step      training steps behind this version
+ * @param level     curriculum level reached
+ * @param metrics   held-out figures (accuracy, loss, ...)
+ * @param createdMs when the version was made
+ */
+public record ModelMetadata(String name, long version, String task, ModelSpec spec, TokenizerSpec tokenizer,
+                            List<String> classes, long step, int level, Map<String, Double> metrics, long createdMs) {
+    public ModelMetadata {
+        if (classes.size() != spec.classes()) {
+            throw new IllegalArgumentException("model " + name + ": " + classes.size() + " class symbols for "
+                    + spec.classes() + " classes");
+        }
+        classes = List.copyOf(classes);
+        metrics = Map.copyOf(metrics);
+    }
+
+    public ModelMetadata withVersion(long v, long atStep, int atLevel, Map<String, Double> m) {
+        return new ModelMetadata(name, v, task, spec, tokenizer, classes, atStep, atLevel, m, System.currentTimeMillis());
+    }
+}

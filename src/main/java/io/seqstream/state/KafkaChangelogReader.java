@@ -1,0 +1,121 @@
+package io.seqstream.state;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Restores from a compacted changelog topic with its own group-less consumer, read_committed, so that
+ * only states of committed transactions come back.
+ */
+public final class KafkaChangelogReader implements ChangelogReader {
+    private final String topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+
+    public KafkaChangelogReader(String bootstrap, String topic, String clientId) {
+        this.topic = topic;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 << 20));
+        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public Restored restore(Collection<Integer> partitions, StateTable table) {
+        long t0 = System.nanoTime();
+        if (partitions.isEmpty()) return new Restored(0, 0, table.size(), 0);
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p : partitions) tps.add(new TopicPartition(topic, p));
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+        Set<TopicPartition> pending = new HashSet<>();
+        for (TopicPartition tp : tps) {
+            if (consumer.position(tp) < end.get(tp)) pending.add(tp);
+        }
+        long records = 0;
+        long now = System.currentTimeMillis();
+        while (!pending.isEmpty()) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                records++;
+                String id = new String(r.key(), StandardCharsets.UTF_8);
+                if (r.value() == null) {
+                    table.forget(id);
+                } else {
+                    table.restore(id, r.partition(), StateRecordCodec.decode(r.value()), r.offset(), now);
+                }
+            }
+            pending.removeIf(tp -> consumer.position(tp) >= end.get(tp));
+        }
+        consumer.assign(List.of());
+        return new Restored(tps.size(), records, table.size(), System.nanoTime() - t0);
+    }
+
+    @Override
+    public int fetch(Map<String, Long> locations, StateTable table) {
+        if (locations.isEmpty()) return 0;
+        // offset -> stream per partition; read each partition forward from its lowest wanted offset,
+        // seeking ahead over gaps, until every wanted offset has been seen.
+        Map<Integer, java.util.TreeMap<Long, String>> wanted = new java.util.HashMap<>();
+        locations.forEach((id, packed) -> wanted.computeIfAbsent(StateTable.packedPartition(packed), k -> new java.util.TreeMap<>())
+                .put(StateTable.packedOffset(packed), id));
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p : wanted.keySet()) tps.add(new TopicPartition(topic, p));
+        consumer.assign(tps);
+        for (TopicPartition tp : tps) consumer.seek(tp, wanted.get(tp.partition()).firstKey());
+        int found = 0;
+        long now = System.currentTimeMillis();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!wanted.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("changelog " + topic + ": records not found at " + wanted);
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                java.util.TreeMap<Long, String> w = wanted.get(r.partition());
+                if (w == null) continue;
+                String id = w.remove(r.offset());
+                if (id != null && r.value() != null) {
+                    table.restore(id, r.partition(), StateRecordCodec.decode(r.value()), r.offset(), now);
+                    found++;
+                }
+                if (w.isEmpty()) {
+                    wanted.remove(r.partition());
+                    consumer.pause(List.of(new TopicPartition(topic, r.partition())));
+                } else if (w.firstKey() > r.offset() + 1000) {
+                    consumer.seek(new TopicPartition(topic, r.partition()), w.firstKey());
+                }
+            }
+            // A wanted offset that was compacted away or skipped: the stream's newer state must be later.
+            for (var e : wanted.entrySet()) {
+                TopicPartition tp = new TopicPartition(topic, e.getKey());
+                long pos = consumer.position(tp);
+                e.getValue().headMap(pos).clear();
+            }
+            wanted.values().removeIf(java.util.TreeMap::isEmpty);
+        }
+        consumer.assign(List.of());
+        return found;
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

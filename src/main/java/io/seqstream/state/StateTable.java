@@ -1,0 +1,286 @@
+package io.seqstream.state;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-stream state of one processing thread: stream id -> a row of one preallocated float matrix, plus
+ * the stream's position, parameter, model version, partition and last activity. Rows are reused through a
+ * free list and the matrix grows by doubling, so the steady state allocates nothing per token.
+ *
+ * <p>Every stream's latest committed changelog offset is tracked; an idle stream evicted by TTL leaves only
+ * that (partition, offset) behind in a cold index, and is fetched back from the changelog on its next token.
+ *
+ * <p>Changes are transactional: the first time a stream is touched inside a transaction its previous
+ * contents are saved, so {@link #abort()} puts every row back exactly as the last commit left it, and
+ * {@link #commit()} hands out the streams that must go to the changelog. Not thread-safe.
+ */
+public final class StateTable {
+    private final int width;
+    private final Map<String, Integer> slots = new HashMap<>();
+    private final IntStack free = new IntStack();
+    private float[] states;
+    private String[] ids;
+    private int[] partitions;
+    private long[] positions;
+    private int[] params;
+    private long[] versions;
+    private long[] lastSeen;
+    private long[] changelogOffsets;
+    private final Map<String, Long> cold = new HashMap<>();
+    private int capacity;
+    private int high;
+
+    private final Map<String, Undo> undo = new HashMap<>();
+    private final List<String> touched = new ArrayList<>();
+
+    public StateTable(int width, int initialCapacity) {
+        this.width = width;
+        this.capacity = Math.max(16, initialCapacity);
+        states = new float[capacity * width];
+        ids = new String[capacity];
+        partitions = new int[capacity];
+        positions = new long[capacity];
+        params = new int[capacity];
+        versions = new long[capacity];
+        lastSeen = new long[capacity];
+        changelogOffsets = new long[capacity];
+    }
+
+    /** Floats per stream. */
+    public int width() { return width; }
+
+    /** The state matrix; rows are {@link #width()} floats. Re-read after creating streams: it may grow. */
+    public float[] matrix() { return states; }
+
+    public int size() { return slots.size(); }
+
+    /** Row of the stream, or -1 when it is not held here. */
+    public int slot(String streamId) {
+        Integer s = slots.get(streamId);
+        return s == null ? -1 : s;
+    }
+
+    /** Row of the stream, creating a zero state at position 0 when absent. Marks it touched. */
+    public int slotForUpdate(String streamId, int partition, long now) {
+        Integer s = slots.get(streamId);
+        int slot;
+        if (s == null) {
+            recordUndo(streamId, -1);
+            slot = allocate();
+            slots.put(streamId, slot);
+            ids[slot] = streamId;
+            partitions[slot] = partition;
+            positions[slot] = 0;
+            params[slot] = -1;
+            versions[slot] = 0;
+            changelogOffsets[slot] = -1;
+            Arrays.fill(states, slot * width, (slot + 1) * width, 0f);
+        } else {
+            slot = s;
+            recordUndo(streamId, slot);
+        }
+        lastSeen[slot] = now;
+        return slot;
+    }
+
+    public long position(int slot) { return positions[slot]; }
+
+    public void setPosition(int slot, long position) { positions[slot] = position; }
+
+    public int param(int slot) { return params[slot]; }
+
+    public void setParam(int slot, int param) { params[slot] = param; }
+
+    public long modelVersion(int slot) { return versions[slot]; }
+
+    public void setModelVersion(int slot, long version) { versions[slot] = version; }
+
+    public String streamId(int slot) { return ids[slot]; }
+
+    /** Zeroes the stream's recurrent state and position (the {@code reset} control). */
+    public void reset(int slot) {
+        Arrays.fill(states, slot * width, (slot + 1) * width, 0f);
+        positions[slot] = 0;
+    }
+
+    /** Drops a stream inside the transaction (the {@code end} control); it commits as a tombstone. */
+    public void end(String streamId, int partition) {
+        Integer s = slots.get(streamId);
+        recordUndo(streamId, s == null ? -1 : s);
+        if (s != null) release(s);
+    }
+
+    /** Puts a restored state in place, outside any transaction (changelog restore or a cold fetch). */
+    public void restore(String streamId, int partition, StreamState state, long changelogOffset, long now) {
+        if (state.values().length != width) {
+            throw new IllegalArgumentException("stream " + streamId + ": restored state has " + state.values().length
+                    + " floats, the model needs " + width);
+        }
+        Integer s = slots.get(streamId);
+        int slot = s == null ? allocate() : s;
+        slots.put(streamId, slot);
+        ids[slot] = streamId;
+        partitions[slot] = partition;
+        positions[slot] = state.position();
+        params[slot] = state.param();
+        versions[slot] = state.modelVersion();
+        lastSeen[slot] = now;
+        changelogOffsets[slot] = changelogOffset;
+        cold.remove(streamId);
+        System.arraycopy(state.values(), 0, states, slot * width, width);
+    }
+
+    /** Records where the stream's latest committed state sits in its changelog partition. */
+    public void setChangelogOffset(String streamId, long offset) {
+        Integer s = slots.get(streamId);
+        if (s != null) changelogOffsets[s] = offset;
+    }
+
+    /** Packed (partition, offset) of an evicted stream's state in the changelog, or -1 when it is not cold. */
+    public long coldLocation(String streamId) {
+        Long v = cold.get(streamId);
+        return v == null ? -1 : v;
+    }
+
+    /** Evicted streams whose state can be fetched back. */
+    public int coldSize() { return cold.size(); }
+
+    public static long pack(int partition, long offset) { return ((long) partition << 48) | offset; }
+
+    public static int packedPartition(long packed) { return (int) (packed >>> 48); }
+
+    public static long packedOffset(long packed) { return packed & ((1L << 48) - 1); }
+
+    /** Removes a stream outside any transaction (restore of a tombstone, eviction). */
+    public void forget(String streamId) {
+        Integer s = slots.get(streamId);
+        if (s != null) release(s);
+        cold.remove(streamId);
+    }
+
+    /** Drops every stream of the given partitions (revoked or lost); their state lives on in the changelog. */
+    public int dropPartitions(java.util.Collection<Integer> dropped) {
+        if (dropped.isEmpty()) return 0;
+        List<Integer> victims = new ArrayList<>();
+        for (int slot : slots.values()) {
+            if (dropped.contains(partitions[slot])) victims.add(slot);
+        }
+        for (int slot : victims) release(slot);
+        cold.values().removeIf(packed -> dropped.contains(packedPartition(packed)));
+        return victims.size();
+    }
+
+    /** Evicts streams idle since before the cutoff; only call between transactions. */
+    public int evictIdleBefore(long cutoff) {
+        if (!touched.isEmpty()) throw new IllegalStateException("evict only between transactions");
+        List<Integer> victims = new ArrayList<>();
+        for (int slot : slots.values()) {
+            if (lastSeen[slot] < cutoff) victims.add(slot);
+        }
+        for (int slot : victims) {
+            if (changelogOffsets[slot] >= 0) cold.put(ids[slot], pack(partitions[slot], changelogOffsets[slot]));
+            release(slot);
+        }
+        return victims.size();
+    }
+
+    /** A snapshot of the stream's committed-or-current state, for the changelog. */
+    public StreamState snapshot(int slot) {
+        return new StreamState(positions[slot], params[slot], versions[slot],
+                Arrays.copyOfRange(states, slot * width, (slot + 1) * width));
+    }
+
+    /** Encodes the stream's current state as a changelog value. */
+    public byte[] encode(int slot) {
+        return StateRecordCodec.encode(positions[slot], params[slot], versions[slot], states, slot * width, width);
+    }
+
+    /** Streams touched in the current transaction, in first-touch order. */
+    public List<String> touched() { return touched; }
+
+    /** Makes the transaction's changes permanent. */
+    public void commit() {
+        undo.clear();
+        touched.clear();
+    }
+
+    /** Puts every touched stream back as the last commit left it. */
+    public void abort() {
+        for (int i = touched.size() - 1; i >= 0; i--) {
+            String id = touched.get(i);
+            Undo u = undo.get(id);
+            Integer now = slots.get(id);
+            if (now != null) release(now);
+            if (u.saved != null) {
+                int slot = allocate();
+                slots.put(id, slot);
+                ids[slot] = id;
+                partitions[slot] = u.partition;
+                positions[slot] = u.saved.position();
+                params[slot] = u.saved.param();
+                versions[slot] = u.saved.modelVersion();
+                lastSeen[slot] = u.lastSeen;
+                changelogOffsets[slot] = u.changelogOffset;
+                System.arraycopy(u.saved.values(), 0, states, slot * width, width);
+            }
+        }
+        undo.clear();
+        touched.clear();
+    }
+
+    private void recordUndo(String id, int slot) {
+        if (undo.containsKey(id)) return;
+        undo.put(id, slot < 0 ? new Undo(null, 0, 0, -1)
+                : new Undo(snapshot(slot), partitions[slot], lastSeen[slot], changelogOffsets[slot]));
+        touched.add(id);
+    }
+
+    private int allocate() {
+        if (!free.isEmpty()) return free.pop();
+        if (high == capacity) grow();
+        return high++;
+    }
+
+    private void release(int slot) {
+        slots.remove(ids[slot]);
+        ids[slot] = null;
+        free.push(slot);
+    }
+
+    private void grow() {
+        int n = capacity * 2;
+        states = Arrays.copyOf(states, n * width);
+        ids = Arrays.copyOf(ids, n);
+        partitions = Arrays.copyOf(partitions, n);
+        positions = Arrays.copyOf(positions, n);
+        params = Arrays.copyOf(params, n);
+        versions = Arrays.copyOf(versions, n);
+        lastSeen = Arrays.copyOf(lastSeen, n);
+        changelogOffsets = Arrays.copyOf(changelogOffsets, n);
+        capacity = n;
+    }
+
+    /** Partition of the stream's row. */
+    public int partition(int slot) { return partitions[slot]; }
+
+    private record Undo(StreamState saved, int partition, long lastSeen, long changelogOffset) {
+    }
+
+    private static final class IntStack {
+        private int[] items = new int[16];
+        private int size;
+
+        void push(int v) {
+            if (size == items.length) items = Arrays.copyOf(items, size * 2);
+            items[size++] = v;
+        }
+
+        int pop() { return items[--size]; }
+
+        boolean isEmpty() { return size == 0; }
+    }
+}
