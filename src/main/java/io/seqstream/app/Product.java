@@ -1,0 +1,133 @@
+package io.seqstream.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.seqstream.config.ConfigException;
+import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.TopicAdmin;
+import io.seqstream.kafka.TopicSpecs;
+import io.seqstream.metrics.ServingMeters;
+import io.seqstream.model.ModelSnapshot;
+import io.seqstream.serve.ServedModel;
+import io.seqstream.stream.OutputSink;
+import io.seqstream.stream.PipelineProcessor;
+import io.seqstream.stream.StepVerticle;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running product on one machine: the embedded broker (unless an external cluster is configured), the
+ * topics, and one {@link StepVerticle} per pipeline. Start and close are the whole life cycle.
+ */
+public final class Product implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Product.class);
+
+    private final SeqstreamConfig config;
+    private final EmbeddedKafka kafka;
+    private final String bootstrap;
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry;
+    private final Map<String, List<PipelineProcessor>> processors;
+    private final List<String> deployments;
+
+    private Product(SeqstreamConfig config, EmbeddedKafka kafka, String bootstrap, Vertx vertx, PrometheusMeterRegistry registry,
+                    Map<String, List<PipelineProcessor>> processors, List<String> deployments) {
+        this.config = config;
+        this.kafka = kafka;
+        this.bootstrap = bootstrap;
+        this.vertx = vertx;
+        this.registry = registry;
+        this.processors = processors;
+        this.deployments = deployments;
+    }
+
+    /**
+     * Starts everything.
+     *
+     * @param models the model each pipeline serves (see {@link ModelFiles})
+     */
+    public static Product start(SeqstreamConfig config, Map<String, ModelSnapshot> models, PrintStream out) throws Exception {
+        EmbeddedKafka kafka = null;
+        String bootstrap = config.kafka().bootstrap();
+        Vertx vertx = null;
+        try {
+            if (config.kafka().embedded()) {
+                Path dir = config.app().dataDir().resolve("kafka");
+                kafka = EmbeddedKafka.start(dir, config.kafka().embeddedPort());
+                bootstrap = kafka.bootstrapServers();
+                out.println("Kafka: embedded KRaft broker at " + bootstrap + " (data in " + dir + ")");
+            } else {
+                out.println("Kafka: external cluster at " + bootstrap);
+            }
+            TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            vertx = Vertx.vertx();
+            Map<String, List<PipelineProcessor>> processors = new LinkedHashMap<>();
+            List<String> deployments = new ArrayList<>();
+            for (SeqstreamConfig.Pipeline p : config.pipelines()) {
+                ModelSnapshot snapshot = models.get(p.name());
+                if (snapshot == null) throw new ConfigException("pipeline " + p.name() + " has no model");
+                ServedModel served = ServedModel.of(snapshot);
+                ServingMeters meters = new ServingMeters(registry, p.name(), served.name());
+                List<PipelineProcessor> list = new ArrayList<>();
+                for (int i = 0; i < p.threads(); i++) {
+                    list.add(new PipelineProcessor(config, p, bootstrap, i, served, meters, OutputSink.NONE));
+                }
+                deployments.add(vertx.deployVerticle(new StepVerticle(list)).toCompletionStage().toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS));
+                processors.put(p.name(), list);
+                out.println("Pipeline " + p.name() + ": " + p.inputTopic() + " -> model " + served.name() + " v" + served.version()
+                        + " -> " + p.outputTopic() + " (" + p.threads() + " thread" + (p.threads() == 1 ? "" : "s") + ")");
+            }
+            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments);
+        } catch (Exception e) {
+            if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (kafka != null) kafka.close();
+            throw e;
+        }
+    }
+
+    public String bootstrap() { return bootstrap; }
+
+    public SeqstreamConfig config() { return config; }
+
+    public PrometheusMeterRegistry registry() { return registry; }
+
+    public List<PipelineProcessor> processors(String pipeline) { return processors.getOrDefault(pipeline, List.of()); }
+
+    /** Undeploys the verticles (closing their Kafka clients), then stops the embedded broker. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x", e);
+        }
+        if (kafka != null) kafka.close();
+    }
+
+    /** Where models live on disk and how a missing one is handled. */
+    public static final class ModelFiles {
+        private ModelFiles() {
+        }
+
+        public static ModelSnapshot load(SeqstreamConfig.Pipeline p) throws IOException {
+            if (!Files.isRegularFile(p.model())) {
+                throw new ConfigException("setting pipeline." + p.name() + ".model: model file " + p.model()
+                        + " does not exist (train one with: ./seqstream train --task echo --out " + p.model() + ")");
+            }
+            return ModelSnapshot.load(p.model());
+        }
+    }
+}

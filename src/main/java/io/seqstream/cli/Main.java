@@ -1,0 +1,71 @@
+package io.seqstream.cli;
+
+import io.seqstream.config.ConfigException;
+import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.config.Settings;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** Entry point: {@code seqstream COMMAND [options]}. */
+public final class Main {
+    static final Set<String> FLAGS = Set.of("no-demo", "from-beginning", "help", "quick", "variable", "no-curriculum");
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("help") || argv[0].equals("--help")) {
+            out.println(USAGE);
+            return argv.length == 0 ? 2 : 0;
+        }
+        String command = argv[0];
+        try {
+            Args args = Args.parse(java.util.Arrays.copyOfRange(argv, 1, argv.length), FLAGS);
+            SeqstreamConfig config = SeqstreamConfig.from(Settings.load(
+                    args.has("config") ? Path.of(args.get("config", "")) : null, System.getenv(), args.configOverrides()));
+            return switch (command) {
+                case "run" -> RunCommand.run(config, args, out);
+                case "train" -> TrainCommand.run(args, out);
+                case "produce" -> ProduceCommand.run(config, args, out);
+                case "tail" -> TailCommand.run(config, args, out);
+                case "topics" -> TopicsCommand.run(config, out);
+                default -> {
+                    err.println("unknown command '" + command + "'\n\n" + USAGE);
+                    yield 2;
+                }
+            };
+        } catch (Args.UsageException e) {
+            err.println("seqstream " + command + ": " + e.getMessage() + "\n\n" + USAGE);
+            return 2;
+        } catch (ConfigException e) {
+            err.println("seqstream " + command + ": configuration error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("seqstream " + command + ": " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    static final String USAGE = """
+            usage: ./seqstream COMMAND [options]
+
+            commands:
+              run        the whole product: embedded Kafka (unless --bootstrap), topics, processors, demo feed
+                         [--no-demo] [--data-dir DIR] [--bootstrap HOST:PORT]
+              train      train a model: --task echo|echo-variable [--delay 4] [--hidden 64] [--out FILE]
+                         [--report DIR] [--max-steps N] [--seed S]
+              produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
+                         (no TEXT: read lines 'stream:text' from standard input)
+              tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
+              topics     create the topics declared in topics/ that are missing
+
+            every command: [--config FILE] [--set key=value]... [--bootstrap HOST:PORT]
+            settings also come from the environment: kafka.bootstrap = SEQSTREAM_KAFKA_BOOTSTRAP, and so on
+            """;
+}

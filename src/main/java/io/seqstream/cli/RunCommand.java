@@ -1,0 +1,76 @@
+package io.seqstream.cli;
+
+import io.seqstream.app.DemoFeed;
+import io.seqstream.app.Product;
+import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.model.ModelSnapshot;
+import io.seqstream.config.Settings;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code run}: the whole product on this machine, with a demo feed, until Ctrl-C (or --duration). */
+final class RunCommand {
+    private RunCommand() {
+    }
+
+    static int run(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
+        Running running = start(config, args, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "seqstream-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (args.has("duration")) {
+            Duration d = Settings.of(Map.of("duration", args.get("duration", ""))).duration("duration", Duration.ZERO);
+            Thread.sleep(d.toMillis());
+            Runtime.getRuntime().removeShutdownHook(hook);
+            hook.run();
+            return 0;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    /** Trains the echo model if it is missing, starts the product and the demo feed, and says what to try. */
+    static Running start(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
+        Map<String, ModelSnapshot> models = new LinkedHashMap<>();
+        for (SeqstreamConfig.Pipeline p : config.pipelines()) {
+            if (!Files.isRegularFile(p.model()) && p.name().equals("echo")) {
+                out.println("No model at " + p.model() + ": training the echo model first (GRU 64, delay 4; about a minute on 2 cores)");
+                TrainCommand.trainEcho(4, false, 64, p.model(), null, 20_000, 1, out);
+            }
+            models.put(p.name(), Product.ModelFiles.load(p));
+        }
+        long t0 = System.nanoTime();
+        Product product = Product.start(config, models, out);
+        DemoFeed demo = null;
+        if (!args.flag("no-demo") && config.pipelines().stream().anyMatch(p -> p.name().equals("echo"))) {
+            demo = new DemoFeed(product.bootstrap(), config.pipeline("echo").inputTopic(), List.of("alice", "bob", "carol"), 2).start();
+        }
+        String hint = config.kafka().embedded() && config.kafka().embeddedPort() != 9092 ? " --bootstrap " + product.bootstrap() : "";
+        out.printf(Locale.ROOT, "%nseqstream is running (started in %.1f s). Try, in another terminal:%n", (System.nanoTime() - t0) / 1e9);
+        out.println("  ./seqstream tail --pipeline echo" + hint + "            # live outputs (demo streams alice, bob, carol)");
+        out.println("  ./seqstream produce --stream me" + hint + " hello world  # stream 'me' echoes each letter 4 steps late");
+        out.println("  Kafka's console producer: --bootstrap-server " + product.bootstrap()
+                + " --topic tokens.echo --property parse.key=true --property key.separator=:");
+        out.println("Stop with Ctrl-C.");
+        out.flush();
+        return new Running(product, demo);
+    }
+
+    /** The product and its demo feed, stopped together. */
+    record Running(Product product, DemoFeed demo) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (demo != null) demo.close();
+            product.close();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.seqstream.model.text;
+
+import io.seqstream.model.TokenizerSpec;
+
+/** Builds the tokenizer a model was saved with. */
+public final class Tokenizers {
+    private Tokenizers() {
+    }
+
+    public static Tokenizer from(TokenizerSpec spec) {
+        return switch (spec.kind()) {
+            case "chars" -> new CharTokenizer(spec.symbols(), spec.unknown(), spec.lowercase(), spec.skip());
+            default -> throw new IllegalArgumentException("no tokenizer of kind " + spec.kind());
+        };
+    }
+}

@@ -1,0 +1,101 @@
+package io.seqstream.stream;
+
+import io.seqstream.serve.ServedModel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The output record of DESIGN.md section 4, written by hand: one small JSON object per token, fields in a fixed
+ * order, floats in Java's shortest round-trip form, so equal results give equal bytes.
+ */
+public final class OutputFormat {
+    private static final int TOP = 5;
+
+    private OutputFormat() {
+    }
+
+    /**
+     * @param probs the wave's output distributions; this stream's row starts at off
+     * @param ts    the input record's timestamp
+     */
+    public static byte[] format(ServedModel model, String pipeline, String stream, long pos, String in,
+                                float[] probs, int off, int classes, long ts) {
+        int best = 0;
+        for (int j = 1; j < classes; j++) if (probs[off + j] > probs[off + best]) best = j;
+        StringBuilder sb = new StringBuilder(160);
+        sb.append("{\"pipeline\":");
+        string(sb, pipeline);
+        sb.append(",\"stream\":");
+        string(sb, stream);
+        sb.append(",\"pos\":").append(pos).append(",\"in\":");
+        string(sb, in);
+        String task = model.task();
+        if ("classify".equals(task)) {
+            sb.append(",\"class\":");
+            string(sb, model.classSymbol(best));
+        } else {
+            sb.append(",\"out\":");
+            string(sb, model.classSymbol(best));
+        }
+        sb.append(",\"p\":");
+        number(sb, probs[off + best]);
+        if ("sentiment".equals(task) && classes == 2) {
+            sb.append(",\"positive\":");
+            number(sb, probs[off + 1]);
+        }
+        if ("next".equals(task)) top(sb, model, probs, off, classes);
+        sb.append(",\"model\":");
+        string(sb, model.name());
+        sb.append(",\"version\":").append(model.version()).append(",\"ts\":").append(ts).append('}');
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void top(StringBuilder sb, ServedModel model, float[] probs, int off, int classes) {
+        int n = Math.min(TOP, classes);
+        int[] idx = new int[n];
+        java.util.Arrays.fill(idx, -1);
+        for (int j = 0; j < classes; j++) {
+            float v = probs[off + j];
+            for (int k = 0; k < n; k++) {
+                if (idx[k] < 0 || v > probs[off + idx[k]]) {
+                    System.arraycopy(idx, k, idx, k + 1, n - k - 1);
+                    idx[k] = j;
+                    break;
+                }
+            }
+        }
+        sb.append(",\"top\":[");
+        for (int k = 0; k < n; k++) {
+            if (k > 0) sb.append(',');
+            sb.append('[');
+            string(sb, model.classSymbol(idx[k]));
+            sb.append(',');
+            number(sb, probs[off + idx[k]]);
+            sb.append(']');
+        }
+        sb.append(']');
+    }
+
+    static void number(StringBuilder sb, float v) {
+        if (Float.isFinite(v)) sb.append(v);
+        else sb.append("null");
+    }
+
+    static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        sb.append('"');
+    }
+}
