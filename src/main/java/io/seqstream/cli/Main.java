@@ -31,6 +31,9 @@ public final class Main {
             return switch (command) {
                 case "run" -> RunCommand.run(config, args, out);
                 case "train" -> TrainCommand.run(args, out);
+                case "eval" -> EvalCommand.run(args, out);
+                case "experiments" -> io.seqstream.train.Experiments.run(Path.of(args.get("out", "docs")),
+                        new io.seqstream.train.Experiments.Options(args.flag("quick"), args.integer("threads", 2)), out);
                 case "produce" -> ProduceCommand.run(config, args, out);
                 case "tail" -> TailCommand.run(config, args, out);
                 case "topics" -> TopicsCommand.run(config, out);
@@ -58,8 +61,12 @@ public final class Main {
             commands:
               run        the whole product: embedded Kafka (unless --bootstrap), topics, processors, demo feed
                          [--no-demo] [--data-dir DIR] [--bootstrap HOST:PORT]
-              train      train a model: --task echo|echo-variable [--delay 4] [--hidden 64] [--out FILE]
-                         [--report DIR] [--max-steps N] [--seed S]
+              train      train a model on a generated task and save it:
+                         --task echo|echo-variable|memory|order-6a|order-6b [--cell rnn|gru|lstm] [--hidden H]
+                         [--layers L] [--lr R] [--clip NORM] [--batch B] [--no-curriculum] [--max-length L (memory)]
+                         [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
+              experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]
+              eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000]
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]

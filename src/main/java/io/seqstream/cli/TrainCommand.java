@@ -1,63 +1,84 @@
 package io.seqstream.cli;
 
-import io.seqstream.train.EchoModels;
+import io.seqstream.model.CellType;
+import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelSnapshot;
+import io.seqstream.model.ModelSpec;
+import io.seqstream.train.Curriculum;
 import io.seqstream.train.OptimizerConfig;
+import io.seqstream.train.TaskCatalog;
 import io.seqstream.train.TaskTrainer;
 import io.seqstream.train.report.ReportWriter;
 import io.seqstream.train.report.Table;
 import io.seqstream.train.report.TrainingLog;
-import io.seqstream.train.task.EchoTask;
+import io.seqstream.train.task.Task;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code train}: trains a model on generated data, reports held-out accuracy, saves it. */
+/** {@code train}: trains a model on a generated task, reports held-out accuracy, saves the model (and a report). */
 final class TrainCommand {
     private TrainCommand() {
     }
 
     static int run(Args args, PrintStream out) throws Exception {
-        String task = args.get("task", "echo");
-        int hidden = args.integer("hidden", 64);
-        long maxSteps = args.integer("max-steps", 20_000);
-        long seed = args.integer("seed", 1);
+        String name = args.get("task", "echo");
+        Task task = TaskCatalog.task(name, args.integer("delay", 4), args.integer("max-length", 200));
+        CellType cell = args.has("cell") ? CellType.parse(args.get("cell", "")) : TaskCatalog.defaultCell(name);
+        ModelSpec spec = TaskCatalog.spec(task, cell, args.integer("hidden", name.startsWith("echo") ? 64 : 32), args.integer("layers", 1));
+        OptimizerConfig opt = new OptimizerConfig(args.decimal("lr", name.startsWith("echo") ? 3e-3 : 1e-2),
+                args.decimal("clip", 1.0), args.decimal("clip-value", 0));
+        TaskTrainer.Settings settings = TaskTrainer.Settings.defaults()
+                .withMaxSteps(args.integer("max-steps", 20_000))
+                .withMaxTime(Duration.ofSeconds(args.integer("max-seconds", 900)))
+                .withSeed(args.integer("seed", 1))
+                .withBatchSize(args.integer("batch", name.startsWith("echo") ? 50 : 32))
+                .withBpttWindow(args.integer("bptt", 0));
+        boolean curriculum = !args.flag("no-curriculum");
+        String modelName = args.get("name", TaskCatalog.defaultModelName(name, cell));
+        Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
         Path report = args.has("report") ? Path.of(args.get("report", "")) : null;
-        return switch (task) {
-            case "echo" -> trainEcho(args.integer("delay", 4), false, hidden,
-                    Path.of(args.get("out", "models/echo.model")), report, maxSteps, seed, out) ? 0 : 1;
-            case "echo-variable" -> trainEcho(0, true, hidden,
-                    Path.of(args.get("out", "models/echo-variable.model")), report, maxSteps, seed, out) ? 0 : 1;
-            default -> throw new Args.UsageException("unknown task '" + task + "' (echo, echo-variable)");
-        };
+        return train(task, spec, opt, settings, curriculum, args.decimal("threshold", 0.99), modelName, outFile, report, out) ? 0 : 1;
     }
 
-    /** Trains and saves an echo model; true when it reached 99 % held-out accuracy at length 20. */
+    /** Trains the product's echo model (GRU, fixed delay) as {@code run} does on first start. */
     static boolean trainEcho(int delay, boolean variable, int hidden, Path outFile, Path reportDir, long maxSteps, long seed,
                              PrintStream out) throws Exception {
-        EchoTask task = variable ? EchoTask.variable() : new EchoTask(delay);
+        Task task = TaskCatalog.task(variable ? "echo-variable" : "echo", delay, 0);
+        ModelSpec spec = TaskCatalog.spec(task, CellType.GRU, hidden, 1);
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(maxSteps).withSeed(seed);
-        OptimizerConfig opt = new OptimizerConfig(3e-3, 1.0, 0);
+        return train(task, spec, new OptimizerConfig(3e-3, 1.0, 0), settings, true, 0.99,
+                variable ? "echo-variable-gru" : "echo-gru", outFile, reportDir, out);
+    }
+
+    static boolean train(Task task, ModelSpec spec, OptimizerConfig opt, TaskTrainer.Settings settings, boolean withCurriculum,
+                         double threshold, String modelName, Path outFile, Path reportDir, PrintStream out) throws Exception {
+        Curriculum curriculum = withCurriculum ? new Curriculum(task.levelCount(), threshold, Curriculum.DEFAULT_MIX)
+                : Curriculum.none(task.topLevel(), threshold);
         TrainingLog log = new TrainingLog();
-        String name = variable ? "echo-variable-gru" : "echo-gru";
-        EchoModels.Trained t = EchoModels.train(name, task, hidden, opt, settings, 0.99, log,
+        TaskTrainer.Result r = new TaskTrainer(task, spec, opt, settings).train(curriculum, log,
                 p -> out.printf(Locale.ROOT, "  step %5d  level %d (%s)  held-out accuracy %.4f  loss %.4f  %.1f s%n",
                         p.step(), p.level(), task.describeLevel(p.level()), p.heldOutAccuracy(), p.loss(), p.seconds()));
-        t.snapshot().save(outFile);
-        TaskTrainer.Result r = t.result();
-        out.printf(Locale.ROOT, "%s: held-out accuracy %.4f at %s after %d steps (%d sequences, %.1f s); saved %s%n",
-                name, r.heldOutAccuracy(), task.describeLevel(task.topLevel()), r.steps(), r.examples(), r.seconds(), outFile);
+        ModelMetadata meta = TaskCatalog.metadata(modelName, task, spec).withVersion(1, r.steps(), r.level(),
+                Map.of("heldOutAccuracy", r.heldOutAccuracy(), "seconds", r.seconds(), "examples", (double) r.examples()));
+        new ModelSnapshot(meta, r.parameters()).save(outFile);
+        out.printf(Locale.ROOT, "%s: held-out accuracy %.4f at %s after %d steps (%d sequences, %.1f s)%s; saved %s%n",
+                modelName, r.heldOutAccuracy(), task.describeLevel(r.level()), r.steps(), r.examples(), r.seconds(),
+                r.solved() ? "" : " - did NOT reach " + threshold, outFile);
         if (reportDir != null) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("task", task.name());
-            s.put("model", "GRU " + hidden + (variable ? ", delay as stream parameter" : ""));
+            s.put("model", spec.cell() + " hidden " + spec.hidden() + ", " + spec.layers() + " layer(s)");
             s.put("optimiser", "Adam lr " + opt.learningRate() + ", global-norm clip " + opt.clipNorm());
             s.put("batch", String.valueOf(settings.batchSize()));
-            Table table = new Table("held-out accuracy", "steps", "sequences", "seconds")
-                    .row(String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy()), String.valueOf(r.steps()),
-                            String.valueOf(r.examples()), String.format(Locale.ROOT, "%.1f", r.seconds()));
-            new ReportWriter(reportDir).write(name, "Training " + name, s, table, log);
+            s.put("curriculum", withCurriculum ? "levels " + task.levelCount() + ", threshold " + threshold + ", 20 % earlier levels" : "none");
+            Table table = new Table("held-out accuracy", "level reached", "steps", "sequences", "seconds", "solved")
+                    .row(String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy()), task.describeLevel(r.level()), String.valueOf(r.steps()),
+                            String.valueOf(r.examples()), String.format(Locale.ROOT, "%.1f", r.seconds()), String.valueOf(r.solved()));
+            out.println("report: " + new ReportWriter(reportDir).write(modelName, "Training " + modelName, s, table, log));
         }
         return r.solved();
     }

@@ -110,11 +110,15 @@ public final class TaskTrainer {
             boolean evaluate = step % settings.evalEvery() == 0;
             double held = Double.NaN;
             if (evaluate) {
-                held = heldOut.accuracy(net, params, curriculum.current());
+                HeldOut.Evaluation e = heldOut.evaluate(net, params, curriculum.current());
+                held = e.accuracy();
                 if (curriculum.current() == curriculum.topLevel()) topAccuracy = held;
                 int before = curriculum.current();
-                boolean advanced = curriculum.observe(held);
-                if (curriculum.finished() || (before == curriculum.topLevel() && held >= curriculum.threshold())) solved = true;
+                // A level is passed only when the critical examples (memory's hard pair) are right as well.
+                boolean advanced = curriculum.observe(e.criticalCorrect() ? held : Math.min(held, curriculum.threshold() - 1e-9));
+                if (curriculum.finished() || (before == curriculum.topLevel() && held >= curriculum.threshold() && e.criticalCorrect())) {
+                    solved = true;
+                }
                 if (advanced) topAccuracy = Double.NaN;
                 if (listener != null) listener.accept(new Progress(step, before, held, o.loss, seconds(start)));
             }
@@ -124,7 +128,7 @@ public final class TaskTrainer {
             }
             if (solved) break;
         }
-        if (Double.isNaN(topAccuracy)) topAccuracy = heldOut.accuracy(net, params, task.topLevel());
+        if (Double.isNaN(topAccuracy)) topAccuracy = heldOut.evaluate(net, params, task.topLevel()).accuracy();
         return new Result(params, step, examples, curriculum.current(), topAccuracy, solved, seconds(start), opt.skippedSteps());
     }
 
@@ -191,7 +195,11 @@ public final class TaskTrainer {
             for (int l = 0; l < task.levelCount(); l++) perLevel.add(null);
         }
 
-        double accuracy(Network net, Parameters params, int level) {
+        /** Accuracy on the level's held-out sample, and whether every critical example is right. */
+        record Evaluation(double accuracy, boolean criticalCorrect) {
+        }
+
+        Evaluation evaluate(Network net, Parameters params, int level) {
             List<SequenceBatch> batches = perLevel.get(level);
             if (batches == null) {
                 Random r = new Random(seed + 1000L * level);
@@ -203,7 +211,14 @@ public final class TaskTrainer {
             }
             Score total = Score.ZERO;
             for (SequenceBatch b : batches) total = total.plus(task.score(b, net.predict(params, b)));
-            return total.accuracy();
+            boolean critical = true;
+            List<SequenceBatch.Example> must = task.critical(level);
+            if (!must.isEmpty()) {
+                SequenceBatch c = SequenceBatch.of(must);
+                Score s = task.score(c, net.predict(params, c));
+                critical = s.correct() == s.total();
+            }
+            return new Evaluation(total.accuracy(), critical);
         }
     }
 }

@@ -91,6 +91,10 @@ public final class MemoryTask implements Task {
     @Override
     public Score score(SequenceBatch batch, float[][][] probs) { return Scoring.perSequence(batch, probs, 2); }
 
+    /** The hard pair at this level's length: the network must carry the first bit to the end. */
+    @Override
+    public List<SequenceBatch.Example> critical(int level) { return hardPair(length(level)); }
+
     @Override
     public String inputSymbol(int id) {
         if (id == 0 || id == 1) return String.valueOf(id);

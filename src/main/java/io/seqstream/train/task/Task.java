@@ -46,6 +46,12 @@ public interface Task {
     /** Printable form of an output class. */
     String classSymbol(int id);
 
+    /**
+     * Examples that held-out evaluation at this level must always get right, beside its random sample
+     * (memory's hard pair: all ones, and the zero in first place). None by default.
+     */
+    default List<SequenceBatch.Example> critical(int level) { return List.of(); }
+
     /** The highest (real-task) level. */
     default int topLevel() { return levelCount() - 1; }
 

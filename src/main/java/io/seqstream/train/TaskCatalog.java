@@ -1,0 +1,70 @@
+package io.seqstream.train;
+
+import io.seqstream.model.CellType;
+import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelSpec;
+import io.seqstream.model.TokenizerSpec;
+import io.seqstream.train.task.EchoTask;
+import io.seqstream.train.task.MemoryTask;
+import io.seqstream.train.task.OrderTask;
+import io.seqstream.train.task.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The named synthetic tasks the CLI and the experiments train, and what their models look like. */
+public final class TaskCatalog {
+    public static final List<String> NAMES = List.of("echo", "echo-variable", "memory", "order-6a", "order-6b");
+
+    private TaskCatalog() {
+    }
+
+    /**
+     * @param delay     echo's fixed delay
+     * @param maxLength memory's longest length (its curriculum runs through the default lengths up to it)
+     */
+    public static Task task(String name, int delay, int maxLength) {
+        return switch (name) {
+            case "echo" -> new EchoTask(delay);
+            case "echo-variable" -> EchoTask.variable();
+            case "memory" -> MemoryTask.upTo(maxLength);
+            case "order-6a" -> OrderTask.sixA();
+            case "order-6b" -> OrderTask.sixB();
+            default -> throw new IllegalArgumentException("unknown task '" + name + "' (one of " + String.join(", ", NAMES) + ")");
+        };
+    }
+
+    /** "echo" for the echo tasks (an output per token), "classify" for sequence classification. */
+    public static String kind(Task task) {
+        return task instanceof EchoTask ? "echo" : "classify";
+    }
+
+    public static ModelSpec spec(Task task, CellType cell, int hidden, int layers) {
+        return ModelSpec.oneHot(cell, hidden, task.vocab(), task.classes()).withParams(task.params()).withLayers(layers);
+    }
+
+    /** Default cell per task: GRU for echo (the product's model), LSTM for the long-memory tasks. */
+    public static CellType defaultCell(String name) {
+        return name.startsWith("echo") ? CellType.GRU : CellType.LSTM;
+    }
+
+    /** A character tokenizer over the task's input symbols (echo also accepts upper case). */
+    public static TokenizerSpec tokenizer(Task task) {
+        if (task instanceof EchoTask) return EchoModels.tokenizer();
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; i < task.vocab(); i++) symbols.add(task.inputSymbol(i));
+        return new TokenizerSpec("chars", symbols, null, false, " \t\r\n");
+    }
+
+    public static ModelMetadata metadata(String modelName, Task task, ModelSpec spec) {
+        List<String> classes = new ArrayList<>();
+        for (int i = 0; i < task.classes(); i++) classes.add(task.classSymbol(i));
+        return new ModelMetadata(modelName, 0, kind(task), spec, tokenizer(task), classes, 0, 0, Map.of(),
+                System.currentTimeMillis());
+    }
+
+    public static String defaultModelName(String task, CellType cell) {
+        return task + "-" + cell.name().toLowerCase(Locale.ROOT);
+    }
+}
