@@ -188,25 +188,20 @@ public final class PipelineProcessor implements AutoCloseable {
                  | AuthorizationException | UnsupportedVersionException e) {
             LOG.warn("pipeline {}: producer {} cannot continue ({}); recreating it and replaying", pipeline.name(),
                     transactionalId, e.toString());
-            meters.aborted();
-            table.abort();
-            try {
-                producer.close(Duration.ZERO);
-            } catch (RuntimeException ignored) {
-                // already unusable
-            }
-            producer = newProducer();
-            rewind();
+            recoverUncertain();
             return;
         } catch (KafkaException e) {
-            LOG.warn("pipeline {}: transaction aborted ({}); replaying from the committed offsets", pipeline.name(), e.toString());
             meters.aborted();
             try {
                 producer.abortTransaction();
             } catch (RuntimeException abortFailed) {
-                producer.close(Duration.ZERO);
-                producer = newProducer();
+                // The outcome is unknown (e.g. a commit that timed out may have gone through).
+                LOG.warn("pipeline {}: transaction outcome unknown ({}); replaying from what Kafka committed", pipeline.name(), e.toString());
+                recoverUncertain();
+                return;
             }
+            // A confirmed abort: nothing of this transaction is visible, so the undo log restores the exact state.
+            LOG.warn("pipeline {}: transaction aborted ({}); replaying from the committed offsets", pipeline.name(), e.toString());
             table.abort();
             rewind();
             return;
@@ -346,6 +341,29 @@ public final class PipelineProcessor implements AutoCloseable {
         }
     }
 
+    /**
+     * After a failure whose outcome is unknown: a new producer with the same transactional id settles the pending
+     * transaction (initTransactions completes or aborts it), the consumer rewinds to the committed offsets (a
+     * read_committed fetch waits until they are stable), and the assigned partitions' states are rebuilt from the
+     * changelog, which now agrees with those offsets: whatever happened, state and position match.
+     */
+    private void recoverUncertain() {
+        meters.aborted();
+        table.abort();
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException ignored) {
+            // already unusable
+        }
+        producer = newProducer();
+        rewind();
+        Set<Integer> assigned = new HashSet<>();
+        for (TopicPartition tp : consumer.assignment()) assigned.add(tp.partition());
+        table.dropPartitions(assigned);
+        ChangelogReader.Restored r = changelog.restore(assigned, table);
+        meters.restored(r.nanos());
+    }
+
     private void rewind() {
         Set<TopicPartition> assigned = consumer.assignment();
         if (assigned.isEmpty()) return;
@@ -424,23 +442,20 @@ public final class PipelineProcessor implements AutoCloseable {
     }
 
     private void closeClients() {
-        try {
-            if (consumer != null) consumer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("closing consumer", e);
-        }
-        try {
-            if (producer != null) producer.close(Duration.ofSeconds(5));
-        } catch (RuntimeException e) {
-            LOG.debug("closing producer", e);
-        }
-        try {
-            if (changelog != null) changelog.close();
-        } catch (RuntimeException e) {
-            LOG.debug("closing changelog reader", e);
-        }
+        closeQuietly("consumer", consumer == null ? null : () -> consumer.close(Duration.ofSeconds(5)));
+        closeQuietly("producer", producer == null ? null : () -> producer.close(Duration.ofSeconds(5)));
+        closeQuietly("changelog reader", changelog);
         meters.activeStreamsDelta(-reportedStreams);
         reportedStreams = 0;
+    }
+
+    private static void closeQuietly(String what, AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing {}", what, e);
+        }
     }
 
     /** Partitions come and go: states of revoked ones are dropped, assigned ones restored before processing. */
