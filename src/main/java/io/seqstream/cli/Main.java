@@ -32,6 +32,7 @@ public final class Main {
                 case "run" -> RunCommand.run(config, args, out);
                 case "train" -> TrainCommand.run(args, out);
                 case "eval" -> EvalCommand.run(args, out);
+                case "bench" -> BenchCommand.run(args, out);
                 case "experiments" -> io.seqstream.train.Experiments.run(Path.of(args.get("out", "docs")),
                         new io.seqstream.train.Experiments.Options(args.flag("quick"), args.integer("threads", 2)), out);
                 case "produce" -> ProduceCommand.run(config, args, out);
@@ -70,6 +71,8 @@ public final class Main {
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
+              bench      e2e: tokens/s through the embedded broker with exactly-once on, JSON to target/bench/
+                         [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE]
               topics     create the topics declared in topics/ that are missing
 
             every command: [--config FILE] [--set key=value]... [--bootstrap HOST:PORT]

@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class PipelineProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineProcessor.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final long EVICT_EVERY_MS = 5_000;
 
     private final SeqstreamConfig.Pipeline pipeline;
     private final String bootstrap;
@@ -82,6 +81,8 @@ public final class PipelineProcessor implements AutoCloseable {
     private volatile boolean running = true;
     private long lastEviction = System.currentTimeMillis();
     private long reportedStreams;
+    private volatile int hot;
+    private volatile int cold;
 
     private int[] waveTokens = new int[64];
     private int[] waveRows = new int[64];
@@ -126,6 +127,12 @@ public final class PipelineProcessor implements AutoCloseable {
     public void offer(ServedModel next) {
         offered.set(next);
     }
+
+    /** Streams whose state is in memory (read from another thread: an estimate). */
+    public int hotStreams() { return hot; }
+
+    /** Evicted streams whose state waits in the changelog (read from another thread: an estimate). */
+    public int coldStreams() { return cold; }
 
     /** The version that produces outputs now. */
     public long modelVersion() { return model.version(); }
@@ -378,12 +385,16 @@ public final class PipelineProcessor implements AutoCloseable {
 
     private void maybeEvict() {
         long now = System.currentTimeMillis();
-        if (now - lastEviction >= EVICT_EVERY_MS) {
+        // Check a few times per TTL (at most every 5 s), so a stream stays at most ~1.2 TTL idle in memory.
+        long every = Math.min(5_000, Math.max(50, pipeline.stateTtl().toMillis() / 5));
+        if (now - lastEviction >= every) {
             lastEviction = now;
             int evicted = table.evictIdleBefore(now - pipeline.stateTtl().toMillis());
             if (evicted > 0) LOG.debug("pipeline {}: evicted {} idle streams", pipeline.name(), evicted);
         }
         long size = table.size();
+        hot = table.size();
+        cold = table.coldSize();
         meters.activeStreamsDelta(size - reportedStreams);
         reportedStreams = size;
     }
