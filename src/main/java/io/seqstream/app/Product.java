@@ -9,7 +9,11 @@ import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpecs;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.ModelSnapshot;
+import io.seqstream.metrics.TrainingMeters;
+import io.seqstream.serve.ModelPublisher;
+import io.seqstream.serve.ModelRegistry;
 import io.seqstream.serve.ServedModel;
+import io.seqstream.train.TrainerVerticle;
 import io.seqstream.stream.OutputSink;
 import io.seqstream.stream.PipelineProcessor;
 import io.seqstream.stream.StepVerticle;
@@ -28,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running product on one machine: the embedded broker (unless an external cluster is configured), the
- * topics, and one {@link StepVerticle} per pipeline. Start and close are the whole life cycle.
+ * topics, the model registry (models topic), one {@link StepVerticle} per pipeline and one {@link TrainerVerticle}
+ * per trained model. Start and close are the whole life cycle.
  */
 public final class Product implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Product.class);
@@ -40,9 +45,16 @@ public final class Product implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Map<String, List<PipelineProcessor>> processors;
     private final List<String> deployments;
+    private final ModelRegistry models;
+    private final ModelPublisher publisher;
+    private final List<TrainerVerticle> trainers;
 
     private Product(SeqstreamConfig config, EmbeddedKafka kafka, String bootstrap, Vertx vertx, PrometheusMeterRegistry registry,
-                    Map<String, List<PipelineProcessor>> processors, List<String> deployments) {
+                    Map<String, List<PipelineProcessor>> processors, List<String> deployments, ModelRegistry models,
+                    ModelPublisher publisher, List<TrainerVerticle> trainers) {
+        this.models = models;
+        this.publisher = publisher;
+        this.trainers = trainers;
         this.config = config;
         this.kafka = kafka;
         this.bootstrap = bootstrap;
@@ -55,12 +67,16 @@ public final class Product implements AutoCloseable {
     /**
      * Starts everything.
      *
-     * @param models the model each pipeline serves (see {@link ModelFiles})
+     * @param modelFiles the model file each pipeline serves (see {@link ModelFiles}); a newer version of the same
+     *                   model on the models topic wins
      */
-    public static Product start(SeqstreamConfig config, Map<String, ModelSnapshot> models, PrintStream out) throws Exception {
+    public static Product start(SeqstreamConfig config, Map<String, ModelSnapshot> modelFiles, PrintStream out) throws Exception {
         EmbeddedKafka kafka = null;
         String bootstrap = config.kafka().bootstrap();
         Vertx vertx = null;
+        ModelRegistry models = null;
+        ModelPublisher publisher = null;
+        Map<String, ModelSnapshot> started = new LinkedHashMap<>();
         try {
             if (config.kafka().embedded()) {
                 Path dir = config.app().dataDir().resolve("kafka");
@@ -72,12 +88,17 @@ public final class Product implements AutoCloseable {
             }
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // Read the models topic to its end first: every processor starts with the newest published version.
+            models = new ModelRegistry(bootstrap, config.app().modelsTopic()).start();
+            publisher = new ModelPublisher(bootstrap, config.app().modelsTopic());
             vertx = Vertx.vertx();
             Map<String, List<PipelineProcessor>> processors = new LinkedHashMap<>();
             List<String> deployments = new ArrayList<>();
             for (SeqstreamConfig.Pipeline p : config.pipelines()) {
-                ModelSnapshot snapshot = models.get(p.name());
-                if (snapshot == null) throw new ConfigException("pipeline " + p.name() + " has no model");
+                ModelSnapshot file = modelFiles.get(p.name());
+                if (file == null) throw new ConfigException("pipeline " + p.name() + " has no model");
+                ModelSnapshot published = models.newest(file.metadata().name());
+                ModelSnapshot snapshot = published != null && published.metadata().version() > file.metadata().version() ? published : file;
                 ServedModel served = ServedModel.of(snapshot);
                 ServingMeters meters = new ServingMeters(registry, p.name(), served.name());
                 List<PipelineProcessor> list = new ArrayList<>();
@@ -87,12 +108,30 @@ public final class Product implements AutoCloseable {
                 deployments.add(vertx.deployVerticle(new StepVerticle(list)).toCompletionStage().toCompletableFuture()
                         .get(60, TimeUnit.SECONDS));
                 processors.put(p.name(), list);
+                String modelName = served.name();
+                models.onNewVersion(next -> {
+                    if (!next.metadata().name().equals(modelName)) return;
+                    ServedModel swapped = ServedModel.of(next);
+                    list.forEach(pp -> pp.offer(swapped));
+                });
+                started.put(p.name(), snapshot);
                 out.println("Pipeline " + p.name() + ": " + p.inputTopic() + " -> model " + served.name() + " v" + served.version()
                         + " -> " + p.outputTopic() + " (" + p.threads() + " thread" + (p.threads() == 1 ? "" : "s") + ")");
             }
-            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments);
+            List<TrainerVerticle> trainers = new ArrayList<>();
+            for (SeqstreamConfig.Trainer t : config.trainers()) {
+                ModelSnapshot from = started.get(t.pipeline());
+                TrainerVerticle tv = new TrainerVerticle(t, from, publisher, new TrainingMeters(registry, from.metadata().name()));
+                deployments.add(vertx.deployVerticle(tv).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+                trainers.add(tv);
+                out.println("Trainer: " + from.metadata().name() + " on task " + t.task() + ", publishing to "
+                        + config.app().modelsTopic() + " every " + t.publishEvery() + " steps when not worse");
+            }
+            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, publisher, trainers);
         } catch (Exception e) {
             if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (models != null) models.close();
+            if (publisher != null) publisher.close();
             if (kafka != null) kafka.close();
             throw e;
         }
@@ -106,6 +145,10 @@ public final class Product implements AutoCloseable {
 
     public List<PipelineProcessor> processors(String pipeline) { return processors.getOrDefault(pipeline, List.of()); }
 
+    public List<TrainerVerticle> trainers() { return trainers; }
+
+    public ModelRegistry models() { return models; }
+
     /** Undeploys the verticles (closing their Kafka clients), then stops the embedded broker. */
     @Override
     public void close() {
@@ -114,6 +157,8 @@ public final class Product implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("closing Vert.x", e);
         }
+        models.close();
+        publisher.close();
         if (kafka != null) kafka.close();
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * The product's whole configuration, typed. Every setting has a default that works on a laptop;
  * see {@link Settings} for where values come from.
  */
-public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipelines) {
+public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipelines, List<Trainer> trainers) {
 
     /**
      * @param name       prefix of the product's own topics (state, models, dead letters)
@@ -61,6 +61,19 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
         public String groupId(String app) { return app + "." + name; }
     }
 
+    /**
+     * Online training of one pipeline's model: it starts from the served version (or from scratch), trains a
+     * private copy on the task's curriculum, and publishes a version every publishEvery steps when the copy is
+     * finite and its held-out accuracy is not worse than the last published one's by more than margin.
+     *
+     * @param pipeline     whose model is trained (the published name is that model's name)
+     * @param task         echo, echo-variable, memory, order-6a or order-6b
+     * @param fromScratch  start from fresh Xavier weights instead of the served version
+     */
+    public record Trainer(String pipeline, String task, int delay, double learningRate, double clipNorm, int batchSize,
+                          boolean curriculum, int publishEvery, double margin, boolean fromScratch, long seed) {
+    }
+
     public static SeqstreamConfig from(Settings s) {
         String name = s.string("app.name", "seqstream");
         Path dataDir = Path.of(s.string("app.data-dir", "data"));
@@ -92,7 +105,24 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.integer(k + "default-param", -1, -1, 1 << 20)));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
-        return new SeqstreamConfig(app, kafka, web, List.copyOf(pipelines));
+        List<Trainer> trainers = new ArrayList<>();
+        // By default the echo pipeline's model keeps training while it serves; "none" turns training off.
+        String trained = s.raw("trainer.models");
+        if (trained == null) trained = pipelines.stream().anyMatch(p -> p.name().equals("echo")) ? "echo" : "";
+        for (String t : trained.split(",")) {
+            String tn = t.trim();
+            if (tn.isEmpty() || tn.equals("none")) continue;
+            if (pipelines.stream().noneMatch(p -> p.name().equals(tn))) {
+                throw new ConfigException("setting trainer.models: '" + tn + "' is not a configured pipeline");
+            }
+            String k = "trainer." + tn + ".";
+            trainers.add(new Trainer(tn, s.string(k + "task", "echo"), s.integer(k + "delay", 4, 0, 64),
+                    s.decimal(k + "learning-rate", 1e-3, 1e-7, 1), s.decimal(k + "clip-norm", 1.0, 0, 1e6),
+                    s.integer(k + "batch", 50, 1, 100_000), s.bool(k + "curriculum", true),
+                    s.integer(k + "publish-every", 200, 1, 10_000_000), s.decimal(k + "margin", 0.005, 0, 1),
+                    s.bool(k + "from-scratch", false), s.integer(k + "seed", 1, 0, Integer.MAX_VALUE)));
+        }
+        return new SeqstreamConfig(app, kafka, web, List.copyOf(pipelines), List.copyOf(trainers));
     }
 
     /** Defaults plus the given overrides, no file, no environment: for tests and tools. */

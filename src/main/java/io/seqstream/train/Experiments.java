@@ -141,7 +141,7 @@ public final class Experiments {
         Table t = new Table("held-out accuracy", "reached", "steps", "sequences", "seconds", "solved")
                 .row(fmt(res.heldOutAccuracy()), reached, String.valueOf(res.steps()), String.valueOf(res.examples()),
                         String.format(Locale.ROOT, "%.1f", res.seconds()), res.solved() ? "yes" : "no");
-        new ReportWriter(reports).write(reportName, r.title(), s, t, trainingLog);
+        new ReportWriter(reports).write(reportName, r.title(), s, t, trainingLog.thinned(2000));
         log.printf(Locale.ROOT, "  %-28s %-45s held-out %s  %s  %d steps  %.0f s%n", reportName, reached,
                 fmt(res.heldOutAccuracy()), res.solved() ? "solved" : "NOT solved", res.steps(), res.seconds());
         return new Outcome(r, reached, res.heldOutAccuracy(), res.steps(), res.examples(), res.seconds(), res.solved(),

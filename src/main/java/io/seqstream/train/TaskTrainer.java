@@ -91,45 +91,103 @@ public final class TaskTrainer {
     }
 
     public Result train(Parameters params, Curriculum curriculum, TrainingLog log, Consumer<Progress> listener) {
-        Network net = new Network(spec);
-        Optimizer opt = new Optimizer(optimizerConfig, params.values().length);
-        float[] grad = new float[params.values().length];
-        Random rng = new Random(settings.seed());
-        HeldOut heldOut = new HeldOut(task, settings.heldOut(), settings.seed() * 0x9E3779B97F4A7C15L + 17);
+        Session session = session(params, curriculum);
         long start = System.nanoTime();
         long deadline = start + settings.maxTime().toNanos();
-        long examples = 0;
-        long step = 0;
         double topAccuracy = Double.NaN;
         boolean solved = false;
-        while (step < settings.maxSteps() && System.nanoTime() < deadline) {
-            SequenceBatch batch = Batches.batch(task, curriculum, settings.batchSize(), rng);
-            step++;
-            examples += batch.size();
-            StepOutcome o = update(net, params, batch, grad, opt);
-            boolean evaluate = step % settings.evalEvery() == 0;
+        while (session.steps() < settings.maxSteps() && System.nanoTime() < deadline) {
+            StepOutcome o = session.step();
             double held = Double.NaN;
-            if (evaluate) {
-                HeldOut.Evaluation e = heldOut.evaluate(net, params, curriculum.current());
-                held = e.accuracy();
-                if (curriculum.current() == curriculum.topLevel()) topAccuracy = held;
+            if (session.steps() % settings.evalEvery() == 0) {
                 int before = curriculum.current();
-                // A level is passed only when the critical examples (memory's hard pair) are right as well.
-                boolean advanced = curriculum.observe(e.criticalCorrect() ? held : Math.min(held, curriculum.threshold() - 1e-9));
+                HeldOut.Evaluation e = session.evaluate();
+                held = e.accuracy();
+                if (before == curriculum.topLevel()) topAccuracy = held;
+                if (curriculum.current() != before) topAccuracy = Double.NaN;
                 if (curriculum.finished() || (before == curriculum.topLevel() && held >= curriculum.threshold() && e.criticalCorrect())) {
                     solved = true;
                 }
-                if (advanced) topAccuracy = Double.NaN;
-                if (listener != null) listener.accept(new Progress(step, before, held, o.loss, seconds(start)));
+                if (listener != null) listener.accept(new Progress(session.steps(), before, held, o.loss(), seconds(start)));
             }
             if (log != null) {
-                log.add(new TrainingLog.Row(step, examples, o.loss, o.accuracy, held, o.rawNorm, o.clippedNorm,
-                        curriculum.current(), seconds(start)));
+                log.add(new TrainingLog.Row(session.steps(), session.examples(), o.loss(), o.accuracy(), held, o.rawNorm(),
+                        o.clippedNorm(), curriculum.current(), seconds(start)));
             }
             if (solved) break;
         }
-        if (Double.isNaN(topAccuracy)) topAccuracy = heldOut.evaluate(net, params, task.topLevel()).accuracy();
-        return new Result(params, step, examples, curriculum.current(), topAccuracy, solved, seconds(start), opt.skippedSteps());
+        if (Double.isNaN(topAccuracy)) topAccuracy = session.evaluate(task.topLevel()).accuracy();
+        return new Result(params, session.steps(), session.examples(), curriculum.current(), topAccuracy, solved, seconds(start),
+                session.optimizer().skippedSteps());
+    }
+
+    /** A step-by-step training session over the given parameters (updated in place). */
+    public Session session(Parameters params, Curriculum curriculum) {
+        return new Session(params, curriculum);
+    }
+
+    /**
+     * Training one step at a time, for loops that do other things between steps (the online trainer publishes
+     * versions). Holds the network workspace, the optimiser state, the random source and the held-out sets.
+     */
+    public final class Session {
+        private final Parameters params;
+        private final Curriculum curriculum;
+        private final Network net = new Network(spec);
+        private final Optimizer opt;
+        private final float[] grad;
+        private final Random rng = new Random(settings.seed());
+        private final HeldOut heldOut = new HeldOut(task, settings.heldOut(), settings.seed() * 0x9E3779B97F4A7C15L + 17);
+        private long steps;
+        private long examples;
+        private boolean poisonNext;
+
+        private Session(Parameters params, Curriculum curriculum) {
+            this.params = params;
+            this.curriculum = curriculum;
+            this.opt = new Optimizer(optimizerConfig, params.values().length);
+            this.grad = new float[params.values().length];
+        }
+
+        /** One minibatch drawn through the curriculum, one update. */
+        public StepOutcome step() {
+            SequenceBatch batch = Batches.batch(task, curriculum, settings.batchSize(), rng);
+            steps++;
+            examples += batch.size();
+            if (poisonNext) {
+                poisonNext = false;
+                Network.Loss loss = net.lossAndGradient(params, batch, null, grad);
+                grad[0] = Float.NaN;
+                Optimizer.Update u = opt.step(params.values(), grad, loss.value());
+                return new StepOutcome(loss.value(), loss.accuracy(), u.rawNorm(), u.clippedNorm(), u.skipped());
+            }
+            return update(net, params, batch, grad, opt);
+        }
+
+        /** Held-out evaluation at the current level; the curriculum advances on it. */
+        public HeldOut.Evaluation evaluate() {
+            HeldOut.Evaluation e = heldOut.evaluate(net, params, curriculum.current());
+            curriculum.observe(e.criticalCorrect() ? e.accuracy() : Math.min(e.accuracy(), curriculum.threshold() - 1e-9));
+            return e;
+        }
+
+        /** Held-out evaluation at a given level, without touching the curriculum. */
+        public HeldOut.Evaluation evaluate(int level) {
+            return heldOut.evaluate(net, params, level);
+        }
+
+        /** Makes the next step's gradient non-finite (fault injection for tests and drills). */
+        public void poisonNextStep() { poisonNext = true; }
+
+        public long steps() { return steps; }
+
+        public long examples() { return examples; }
+
+        public Curriculum curriculum() { return curriculum; }
+
+        public Optimizer optimizer() { return opt; }
+
+        public Parameters parameters() { return params; }
     }
 
     private StepOutcome update(Network net, Parameters params, SequenceBatch batch, float[] grad, Optimizer opt) {
@@ -137,7 +195,7 @@ public final class TaskTrainer {
         if (window <= 0 || batch.maxLength() <= window) {
             Network.Loss loss = net.lossAndGradient(params, batch, null, grad);
             Optimizer.Update u = opt.step(params.values(), grad, loss.value());
-            return new StepOutcome(loss.value(), loss.accuracy(), u.rawNorm(), u.clippedNorm());
+            return new StepOutcome(loss.value(), loss.accuracy(), u.rawNorm(), u.clippedNorm(), u.skipped());
         }
         // Truncated BPTT: consecutive windows carry the state forward; each window is one update.
         float[] state = new float[batch.size() * spec.stateWidth()];
@@ -146,6 +204,7 @@ public final class TaskTrainer {
         long correct = 0;
         double raw = 0;
         double clipped = 0;
+        boolean skipped = false;
         for (int from = 0; from < batch.maxLength(); from += window) {
             SequenceBatch w = window(batch, from, Math.min(batch.maxLength(), from + window));
             Network.Loss loss = net.lossAndGradient(params, w, state, grad);
@@ -156,8 +215,9 @@ public final class TaskTrainer {
             correct += loss.correct();
             raw = Math.max(raw, u.rawNorm());
             clipped = Math.max(clipped, u.clippedNorm());
+            skipped |= u.skipped();
         }
-        return new StepOutcome(scored == 0 ? 0 : lossSum / scored, scored == 0 ? Double.NaN : (double) correct / scored, raw, clipped);
+        return new StepOutcome(scored == 0 ? 0 : lossSum / scored, scored == 0 ? Double.NaN : (double) correct / scored, raw, clipped, skipped);
     }
 
     /** Steps [from, to) of every sequence; lengths are clipped to the window. */
@@ -178,11 +238,12 @@ public final class TaskTrainer {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private record StepOutcome(double loss, double accuracy, double rawNorm, double clippedNorm) {
+    /** What one update did. */
+    public record StepOutcome(double loss, double accuracy, double rawNorm, double clippedNorm, boolean skipped) {
     }
 
     /** Fixed held-out sets, one per level, generated lazily from their own seed. */
-    static final class HeldOut {
+    public static final class HeldOut {
         private final Task task;
         private final int size;
         private final long seed;
@@ -196,7 +257,7 @@ public final class TaskTrainer {
         }
 
         /** Accuracy on the level's held-out sample, and whether every critical example is right. */
-        record Evaluation(double accuracy, boolean criticalCorrect) {
+        public record Evaluation(double accuracy, boolean criticalCorrect) {
         }
 
         Evaluation evaluate(Network net, Parameters params, int level) {

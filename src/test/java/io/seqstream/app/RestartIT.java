@@ -45,7 +45,8 @@ class RestartIT {
                 "app.data-dir", dataDir.toString(),
                 "kafka.embedded-port", "0",
                 "pipeline.echo.model", TestModels.echoFile().toString(),
-                "pipeline.echo.max-poll-records", "10"));
+                "pipeline.echo.max-poll-records", "10",
+                "trainer.models", "none"));
         Map<String, ModelSnapshot> models = Map.of("echo", TestModels.echo());
         SeqstreamConfig.Pipeline p = config.pipeline("echo");
 

@@ -23,7 +23,7 @@ class CliEndToEndIT {
     void shouldEchoWhatAUserProducesAndShowItInTail() throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "cli-");
         Map<String, String> settings = Map.of("app.data-dir", dataDir.toString(), "kafka.embedded-port", "0",
-                "pipeline.echo.model", TestModels.echoFile().toString());
+                "pipeline.echo.model", TestModels.echoFile().toString(), "trainer.models", "none");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         try (RunCommand.Running running = RunCommand.start(SeqstreamConfig.of(settings), Args.parse(new String[0], Main.FLAGS), out)) {

@@ -44,6 +44,12 @@ public final class OutputCollector implements AutoCloseable {
         return records;
     }
 
+    /** Polls once and returns everything collected so far. */
+    public List<ConsumerRecord<byte[], byte[]>> pollOnce(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) records.add(r);
+        return records;
+    }
+
     /** Collects at least n records (or whatever arrived by the timeout). */
     public List<ConsumerRecord<byte[], byte[]>> atLeast(int n, Duration timeout) {
         return until(r -> r.size() >= n, timeout);

@@ -62,6 +62,20 @@ public final class TrainingLog {
     /** A copy of the rows so far. */
     public synchronized List<Row> rows() { return List.copyOf(rows); }
 
+    /**
+     * A copy with at most about maxRows evenly spaced rows plus every row that has a held-out evaluation,
+     * so long runs give reports of a reasonable size with every evaluation intact.
+     */
+    public synchronized TrainingLog thinned(int maxRows) {
+        TrainingLog out = new TrainingLog();
+        int stride = Math.max(1, (rows.size() + maxRows - 1) / maxRows);
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            if (i % stride == 0 || i == rows.size() - 1 || !Double.isNaN(r.heldOutAccuracy())) out.add(r);
+        }
+        return out;
+    }
+
     public synchronized int size() { return rows.size(); }
 
     public synchronized boolean isEmpty() { return rows.isEmpty(); }

@@ -28,6 +28,7 @@ public final class EchoTask implements Task {
     private final int delay;        // fixed delay, or max delay when variable
     private final boolean variable;
     private final int[] lengths;
+    private final int[] levelDelays;  // variable delay: the largest delay drawn at each level (null = maxDelay at all)
 
     private EchoTask(int delay, boolean variable, int[] lengths) {
         if (delay < 0) throw new IllegalArgumentException("echo: delay must be >= 0, was " + delay);
@@ -41,7 +42,25 @@ public final class EchoTask implements Task {
         this.delay = delay;
         this.variable = variable;
         this.lengths = lengths.clone();
+        this.levelDelays = null;
     }
+
+    private EchoTask(int length, int[] maxDelays) {
+        this.delay = java.util.Arrays.stream(maxDelays).max().orElseThrow();
+        this.variable = true;
+        if (length <= delay) throw new IllegalArgumentException("echo: length " + length + " must exceed the maximum delay " + delay);
+        this.lengths = new int[maxDelays.length];
+        java.util.Arrays.fill(this.lengths, length);
+        this.levelDelays = maxDelays.clone();
+    }
+
+    /**
+     * Variable delay with a curriculum over the delay instead of the length: every level has the given length,
+     * and level i draws delays from 0..maxDelays[i] (the stream parameter always has max+1 categories).
+     */
+    public static EchoTask variableByDelay(int length, int... maxDelays) { return new EchoTask(length, maxDelays); }
+
+    private int maxDelayAt(int level) { return levelDelays == null ? delay : levelDelays[level]; }
 
     /** Fixed delay 4, lengths 5, 10, 20. */
     public EchoTask() { this(DEFAULT_DELAY); }
@@ -73,13 +92,13 @@ public final class EchoTask implements Task {
 
     @Override
     public String describeLevel(int level) {
-        return "length " + length(level) + ", delay " + (variable ? "0.." + delay : String.valueOf(delay));
+        return "length " + length(level) + ", delay " + (variable ? "0.." + maxDelayAt(level) : String.valueOf(delay));
     }
 
     @Override
     public SequenceBatch.Example example(int level, Random rng) {
         int len = length(level);
-        int d = variable ? rng.nextInt(delay + 1) : delay;
+        int d = variable ? rng.nextInt(maxDelayAt(checkLevel(level)) + 1) : delay;
         int[] in = new int[len];
         for (int t = 0; t < len; t++) in[t] = 1 + rng.nextInt(LETTERS);
         return new SequenceBatch.Example(in, targets(in, d), variable ? d : -1);

@@ -1,0 +1,112 @@
+package io.seqstream.serve;
+
+import io.seqstream.model.ModelSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The newest version of every model on the models topic. {@link #start()} reads the topic to its end before
+ * returning, so whoever starts after it begins with the newest published version; a background thread then
+ * follows new versions and tells the listeners. Versions never go backwards; undecodable records are skipped.
+ */
+public final class ModelRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    private final String topic;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, ModelSnapshot> newest = new ConcurrentHashMap<>();
+    private final List<Consumer<ModelSnapshot>> listeners = new CopyOnWriteArrayList<>();
+    private Thread thread;
+    private volatile boolean running = true;
+
+    public ModelRegistry(String bootstrap, String topic) {
+        this.topic = topic;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
+        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Catches up with the topic (blocking), then follows it on a daemon thread. */
+    public ModelRegistry start() {
+        List<TopicPartition> tps = new ArrayList<>();
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+        while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) apply(r);
+        }
+        thread = new Thread(this::follow, "seqstream-model-registry");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    private void follow() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) apply(r);
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null || r.key() == null) return;
+        ModelSnapshot s;
+        try {
+            s = ModelSnapshot.fromBytes(r.value());
+        } catch (RuntimeException e) {
+            LOG.warn("models topic {} offset {}: skipping an undecodable model ({})", topic, r.offset(), e.getMessage());
+            return;
+        }
+        String name = new String(r.key(), StandardCharsets.UTF_8);
+        ModelSnapshot before = newest.get(name);
+        if (before != null && before.metadata().version() >= s.metadata().version()) return;
+        newest.put(name, s);
+        for (Consumer<ModelSnapshot> l : listeners) l.accept(s);
+    }
+
+    /** The newest version of a model, or null when none was published. */
+    public ModelSnapshot newest(String model) { return newest.get(model); }
+
+    /** Called with every newer version from now on (on the registry's thread). */
+    public void onNewVersion(Consumer<ModelSnapshot> listener) { listeners.add(listener); }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            consumer.wakeup();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+}
