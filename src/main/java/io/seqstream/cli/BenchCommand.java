@@ -2,6 +2,7 @@ package io.seqstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.seqstream.bench.DeterminismBench;
 import io.seqstream.bench.EndToEndBench;
 import io.seqstream.bench.StepBench;
 import io.seqstream.model.ModelSnapshot;
@@ -22,7 +23,8 @@ final class BenchCommand {
     static int run(Args args, PrintStream out) throws Exception {
         String what = args.positional().isEmpty() ? "e2e" : args.positional().get(0);
         if (what.equals("step")) return step(args, out);
-        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step)");
+        if (what.equals("determinism")) return determinism(args, out);
+        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, determinism)");
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         int streams = args.integer("streams", 10_000);
         long tokens = args.integer("tokens", 200_000);
@@ -55,6 +57,18 @@ final class BenchCommand {
             }
         }
         return write(Path.of(args.get("out", "target/bench/step.json")), "step", new LinkedHashMap<>(), results, out);
+    }
+
+    private static int determinism(Args args, PrintStream out) throws Exception {
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (String h : args.get("hidden", "64,128").split(",")) {
+            for (DeterminismBench.Result r : DeterminismBench.run(Integer.parseInt(h.trim()))) {
+                out.printf(Locale.ROOT, "determinism %-7s H=%-4d wave of %4d rows: row 0 differs from a wave of 1 in %3d of %d elements (max %.3g)%n",
+                        r.library(), r.hidden(), r.rows(), r.differing(), r.elements(), r.maxAbsDifference());
+                results.add(r.toMap());
+            }
+        }
+        return write(Path.of(args.get("out", "target/bench/determinism.json")), "determinism", new LinkedHashMap<>(), results, out);
     }
 
     private static int write(Path file, String name, Map<String, Object> doc, List<Map<String, Object>> results, PrintStream out)

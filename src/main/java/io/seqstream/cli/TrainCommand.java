@@ -28,7 +28,7 @@ final class TrainCommand {
         String name = args.get("task", "echo");
         Task task = TaskCatalog.task(name, args.integer("delay", 4), args.integer("max-length", 200));
         CellType cell = args.has("cell") ? CellType.parse(args.get("cell", "")) : TaskCatalog.defaultCell(name);
-        ModelSpec spec = TaskCatalog.spec(task, cell, args.integer("hidden", name.startsWith("echo") ? 64 : 32), args.integer("layers", 1));
+        ModelSpec spec = TaskCatalog.spec(task, cell, args.integer("hidden", TaskCatalog.defaultHidden(name)), args.integer("layers", 1));
         OptimizerConfig opt = new OptimizerConfig(args.decimal("lr", name.startsWith("echo") ? 3e-3 : 1e-2),
                 args.decimal("clip", 1.0), args.decimal("clip-value", 0));
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults()

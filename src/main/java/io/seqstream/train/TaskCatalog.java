@@ -27,7 +27,7 @@ public final class TaskCatalog {
     public static Task task(String name, int delay, int maxLength) {
         return switch (name) {
             case "echo" -> new EchoTask(delay);
-            case "echo-variable" -> EchoTask.variable();
+            case "echo-variable" -> EchoTask.variableGrowingDelay();
             case "memory" -> MemoryTask.upTo(maxLength);
             case "order-6a" -> OrderTask.sixA();
             case "order-6b" -> OrderTask.sixB();
@@ -42,6 +42,18 @@ public final class TaskCatalog {
 
     public static ModelSpec spec(Task task, CellType cell, int hidden, int layers) {
         return ModelSpec.oneHot(cell, hidden, task.vocab(), task.classes()).withParams(task.params()).withLayers(layers);
+    }
+
+    /**
+     * Default hidden size per task: 64 for fixed-delay echo (the product's demo model), 128 for variable-delay
+     * echo (nine delays of 26 letters to hold), 32 for the memory and order tasks.
+     */
+    public static int defaultHidden(String name) {
+        return switch (name) {
+            case "echo" -> 64;
+            case "echo-variable" -> 128;
+            default -> 32;
+        };
     }
 
     /** Default cell per task: GRU for echo (the product's model), LSTM for the long-memory tasks. */

@@ -46,11 +46,12 @@ public final class EchoTask implements Task {
     }
 
     private EchoTask(int length, int[] maxDelays) {
-        this.delay = java.util.Arrays.stream(maxDelays).max().orElseThrow();
+        if (maxDelays.length == 0) throw new IllegalArgumentException("echo: need at least one level delay");
+        this.delay = Arrays.stream(maxDelays).max().orElseThrow();
         this.variable = true;
         if (length <= delay) throw new IllegalArgumentException("echo: length " + length + " must exceed the maximum delay " + delay);
         this.lengths = new int[maxDelays.length];
-        java.util.Arrays.fill(this.lengths, length);
+        Arrays.fill(this.lengths, length);
         this.levelDelays = maxDelays.clone();
     }
 
@@ -70,6 +71,13 @@ public final class EchoTask implements Task {
 
     /** Fixed delay with the given level lengths. */
     public static EchoTask fixed(int delay, int... lengths) { return new EchoTask(delay, false, lengths); }
+
+    /**
+     * The product's variable-delay task: delay 0..8 at length 20, with a curriculum over the largest delay
+     * (0..2, 0..4, 0..6, 0..8). Growing the delay trains several times faster than growing the length, where
+     * every longer level first undoes what the shorter one learned (docs/results.md).
+     */
+    public static EchoTask variableGrowingDelay() { return variableByDelay(20, 2, 4, 6, DEFAULT_MAX_DELAY); }
 
     /** Variable delay 0..8, lengths 10, 15, 20. */
     public static EchoTask variable() { return variable(DEFAULT_MAX_DELAY, DEFAULT_VARIABLE_LENGTHS); }

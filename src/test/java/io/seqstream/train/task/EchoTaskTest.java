@@ -56,6 +56,26 @@ class EchoTaskTest {
     }
 
     @Test
+    void shouldGrowTheLargestDelayPerLevelKeepingNineDelayCategories() {
+        EchoTask task = EchoTask.variableGrowingDelay();
+        assertEquals(9, task.params(), "the stream parameter always has delays 0..8");
+        assertEquals(4, task.levelCount());
+        int[] largest = {2, 4, 6, 8};
+        Random rng = new Random(5);
+        for (int level = 0; level < task.levelCount(); level++) {
+            Set<Integer> delays = new HashSet<>();
+            for (int i = 0; i < 400; i++) {
+                SequenceBatch.Example e = task.example(level, rng);
+                assertEquals(20, e.inputs().length);
+                delays.add(e.param());
+            }
+            assertEquals(largest[level] + 1, delays.size(), "level " + level + " draws 0.." + largest[level]);
+            assertEquals(largest[level], delays.stream().mapToInt(Integer::intValue).max().orElseThrow());
+        }
+        assertEquals("length 20, delay 0..4", task.describeLevel(1));
+    }
+
+    @Test
     void shouldRejectLengthsNotAboveTheDelay() {
         assertThrows(IllegalArgumentException.class, () -> EchoTask.fixed(4, 4, 10));
         assertThrows(IllegalArgumentException.class, () -> EchoTask.variable(8, 8, 20));
