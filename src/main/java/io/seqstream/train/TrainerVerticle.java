@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Online training of one model beside serving, on a thread of its own. It trains a private copy of the
- * parameters (never the object a processor serves) and every {@code publishEvery} steps evaluates it on held-out
- * data; a finite copy not worse than the last published version by more than the margin is published to the
- * models topic as the next version, which processors apply between batches.
+ * parameters (never the object a processor serves); every {@code publishEvery} steps, and whenever it passes a
+ * curriculum level, it evaluates the copy on held-out data, and a finite copy not worse than the last published
+ * version by more than the margin is published to the models topic as the next version, which processors apply
+ * between batches.
  */
 public final class TrainerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerVerticle.class);
+
+    private static final int CURRICULUM_EVERY = 50;
 
     private final SeqstreamConfig.Trainer config;
     private final ModelSnapshot start;
@@ -78,16 +81,24 @@ public final class TrainerVerticle extends VerticleBase {
                 TaskTrainer.StepOutcome o = session.step();
                 meters.step(o.loss(), o.rawNorm(), o.clippedNorm(), o.clippedNorm() < o.rawNorm(), o.skipped(),
                         config.batchSize(), session.optimizer().learningRate());
-                if (session.steps() % config.publishEvery() == 0) maybePublish(o.loss());
+                boolean due = session.steps() % config.publishEvery() == 0;
+                int level = session.curriculum().current();
+                boolean levelPassed = false;
+                // The curriculum is judged more often than versions are published, so a passed level is seen
+                // (and published) within CURRICULUM_EVERY steps rather than at the next publishing step.
+                if (due || session.steps() % CURRICULUM_EVERY == 0) {
+                    session.evaluate();
+                    levelPassed = session.curriculum().current() != level;
+                }
+                if (due || levelPassed) maybePublish(o.loss(), level);
             }
         } catch (RuntimeException e) {
             LOG.error("trainer for {} stopped", start.metadata().name(), e);
         }
     }
 
-    private void maybePublish(double loss) {
-        int levelBefore = session.curriculum().current();
-        session.evaluate();
+    /** Publishes the copy as the next version when it is finite and not worse than the published one. */
+    private void maybePublish(double loss, int trainedAtLevel) {
         double accuracy = session.evaluate(task.topLevel()).accuracy();
         meters.evaluated(accuracy, session.curriculum().current());
         Parameters p = session.parameters();
@@ -102,7 +113,7 @@ public final class TrainerVerticle extends VerticleBase {
         metrics.put("heldOutAccuracy", accuracy);
         metrics.put("loss", loss);
         metrics.put("examples", (double) session.examples());
-        ModelMetadata meta = start.metadata().withVersion(next, session.steps(), levelBefore, metrics);
+        ModelMetadata meta = start.metadata().withVersion(next, session.steps(), trainedAtLevel, metrics);
         publisher.publish(new ModelSnapshot(meta, p.copy()));
         version = next;
         publishedAccuracy = accuracy;
