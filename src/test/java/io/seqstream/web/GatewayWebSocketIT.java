@@ -131,7 +131,7 @@ class GatewayWebSocketIT {
             for (int i = 0; i < clients; i++) {
                 WsTestClient c = all.get(i);
                 String stream = "c" + i + "-" + run;
-                assertTrue(c.await(x -> x.outputsOf(stream).size() >= length, WAIT), () -> "client " + i + ": " + c.messages());
+                assertTrue(c.await(x -> x.outputsOf(stream).size() >= length, WAIT), () -> "client " + stream + ": " + c.messages());
                 List<JsonNode> got = c.outputsOf(stream);
                 assertEquals(length, got.size(), "client " + i + " got each output once");
                 assertEquals(length, c.outputs().size(), "client " + i + " got only its own stream");
