@@ -221,7 +221,8 @@
     if (!names.length) { $('trainhint').textContent = 'No trainer is running on this instance (trainer.models).'; return; }
     const name = names[0];
     const d = t.models[name];
-    $('trainmodel').textContent = name + (d.version.length ? ' \u00b7 published v' + d.version[d.version.length - 1] : '');
+    const v = d.version.length ? d.version[d.version.length - 1] : null;
+    $('trainmodel').textContent = name + (v ? ' \u00b7 last published v' + v : ' \u00b7 training, nothing published yet');
     $('trainhint').textContent = d.t.length + ' samples, one a second while the trainer makes progress';
     plot($('c-loss'), d.t, [{ y: d.loss, color: '#2463eb' }], { min: 0 });
     plot($('c-acc'), d.t, [{ y: d.heldOutAccuracy, color: '#15803d' }], { min: 0, max: 1 });

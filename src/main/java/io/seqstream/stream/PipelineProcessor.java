@@ -1,6 +1,7 @@
 package io.seqstream.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.metrics.ServingMeters;
@@ -163,16 +164,17 @@ public final class PipelineProcessor implements AutoCloseable {
         return this;
     }
 
+    // Consumer and producer share a client.id: a role tag keeps their app-info meters apart.
     private void bindConsumerMeters() {
         if (clientMeterRegistry == null) return;
-        consumerMeters = new KafkaClientMetrics(consumer);
+        consumerMeters = new KafkaClientMetrics(consumer, Tags.of("role", "consumer"));
         consumerMeters.bindTo(clientMeterRegistry);
     }
 
     private void bindProducerMeters() {
         if (clientMeterRegistry == null) return;
         closeQuietly("producer meters", producerMeters);
-        producerMeters = new KafkaClientMetrics(producer);
+        producerMeters = new KafkaClientMetrics(producer, Tags.of("role", "producer"));
         producerMeters.bindTo(clientMeterRegistry);
     }
 

@@ -18,6 +18,15 @@ public final class LiveProduct {
      * its session to time out.
      */
     public static Product start(Map<String, String> extra) throws Exception {
+        return start(config(extra));
+    }
+
+    public static Product start(SeqstreamConfig config) throws Exception {
+        return Product.start(config, Map.of("echo", TestModels.echo()), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** The configuration {@link #start(Map)} uses: shared broker, web on a free port, pipeline echo, no trainer. */
+    public static SeqstreamConfig config(Map<String, String> extra) throws Exception {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap", SharedKafka.bootstrap());
         m.put("web.port", "0");
@@ -27,7 +36,6 @@ public final class LiveProduct {
         m.put("trainer.models", "none");
         m.put("app.instance-id", "web");
         m.putAll(extra);
-        SeqstreamConfig config = SeqstreamConfig.of(m);
-        return Product.start(config, Map.of("echo", TestModels.echo()), new PrintStream(OutputStream.nullOutputStream()));
+        return SeqstreamConfig.of(m);
     }
 }
