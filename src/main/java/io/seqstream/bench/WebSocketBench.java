@@ -15,7 +15,6 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +53,7 @@ public final class WebSocketBench {
     }
 
     /** Starts a product on a fresh embedded broker and measures both scenarios. */
-    public static List<Result> run(ModelSnapshot model, int clients, int tokens, int slow, PrintStream log) throws Exception {
+    public static List<Result> run(ModelSnapshot model, int clients, int tokens, int slow) throws Exception {
         Path dir = Files.createTempDirectory("seqstream-bench-ws-");
         SeqstreamConfig config = SeqstreamConfig.of(Map.of("app.data-dir", dir.toString(), "kafka.embedded-port", "0",
                 "web.port", "0", "trainer.models", "none", "pipelines", "echo"));
@@ -112,8 +111,9 @@ public final class WebSocketBench {
 
             @Override
             public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                if (last && data.toString().endsWith("}") && ++got == expected) complete.countDown();
-                if (last) delivered.incrementAndGet();
+                if (!last) return null;
+                delivered.incrementAndGet();
+                if (++got == expected) complete.countDown();
                 return null;
             }
         };

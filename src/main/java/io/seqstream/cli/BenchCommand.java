@@ -46,7 +46,7 @@ final class BenchCommand {
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         List<Map<String, Object>> results = new ArrayList<>();
         for (WebSocketBench.Result r : WebSocketBench.run(model, args.integer("clients", 100), args.integer("tokens", 200),
-                args.integer("slow", 5), out)) {
+                args.integer("slow", 5))) {
             out.printf(Locale.ROOT, "ws: %-36s %d clients x %d tokens: %.0f tokens/s delivered (%.2f s)%n", r.scenario(),
                     r.clients(), r.tokensPerClient(), r.tokensPerSecond(), r.seconds());
             results.add(r.toMap());

@@ -8,7 +8,8 @@ import io.seqstream.app.Product;
 import io.seqstream.app.DemoFeed;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.testing.LiveProduct;
-import io.seqstream.testing.Pipelines;
+import io.seqstream.kafka.TopicAdmin;
+import io.seqstream.kafka.TopicSpec;
 import io.seqstream.testing.SharedKafka;
 import java.io.File;
 import java.nio.file.Files;
@@ -98,7 +99,10 @@ class WebPageIT {
         SeqstreamConfig config = LiveProduct.config(Map.of("app.name", "webtrain", "app.instance-id", "webtrain",
                 "pipeline.echo.input-topic", "tokens.echo-webtrain", "pipeline.echo.output-topic", "outputs.echo-webtrain",
                 "trainer.models", "echo", "trainer.echo.publish-every", "20", "trainer.echo.margin", "0"));
-        Pipelines.createTopics(SharedKafka.bootstrap(), config, 4);
+        // Its input and output topics are not among the declared ones in topics/: create them, 4 partitions like the state topic.
+        SeqstreamConfig.Pipeline p = config.pipeline("echo");
+        TopicAdmin.ensure(SharedKafka.bootstrap(), List.of(new TopicSpec(p.inputTopic(), 4, 1, Map.of()),
+                new TopicSpec(p.outputTopic(), 4, 1, Map.of())));
         try (Product product = LiveProduct.start(config);
              DemoFeed demo = new DemoFeed(product.bootstrap(), config.pipeline("echo").inputTopic(), List.of("alice", "bob", "carol"), 4).start()) {
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(50));
