@@ -17,7 +17,17 @@ import io.seqstream.train.TrainerVerticle;
 import io.seqstream.stream.OutputSink;
 import io.seqstream.stream.PipelineProcessor;
 import io.seqstream.stream.StepVerticle;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.seqstream.web.EventBusOutputSink;
+import io.seqstream.web.GatewayVerticle;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,7 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running product on one machine: the embedded broker (unless an external cluster is configured), the
  * topics, the model registry (models topic), one {@link StepVerticle} per pipeline and one {@link TrainerVerticle}
- * per trained model. Start and close are the whole life cycle.
+ * per trained model, and the web gateway ({@link GatewayVerticle}) fed directly by this instance's processors.
+ * Start and close are the whole life cycle.
  */
 public final class Product implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Product.class);
@@ -48,10 +59,14 @@ public final class Product implements AutoCloseable {
     private final ModelRegistry models;
     private final ModelPublisher publisher;
     private final List<TrainerVerticle> trainers;
+    private final GatewayVerticle gateway;
+    private final JvmMeters jvmMeters;
 
     private Product(SeqstreamConfig config, EmbeddedKafka kafka, String bootstrap, Vertx vertx, PrometheusMeterRegistry registry,
                     Map<String, List<PipelineProcessor>> processors, List<String> deployments, ModelRegistry models,
-                    ModelPublisher publisher, List<TrainerVerticle> trainers) {
+                    ModelPublisher publisher, List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters) {
+        this.gateway = gateway;
+        this.jvmMeters = jvmMeters;
         this.models = models;
         this.publisher = publisher;
         this.trainers = trainers;
@@ -76,6 +91,7 @@ public final class Product implements AutoCloseable {
         Vertx vertx = null;
         ModelRegistry models = null;
         ModelPublisher publisher = null;
+        JvmMeters jvmMeters = null;
         Map<String, ModelSnapshot> started = new LinkedHashMap<>();
         try {
             if (config.kafka().embedded()) {
@@ -88,10 +104,17 @@ public final class Product implements AutoCloseable {
             }
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            jvmMeters = bindJvmMeters(registry);
             // Read the models topic to its end first: every processor starts with the newest published version.
             models = new ModelRegistry(bootstrap, config.app().modelsTopic()).start();
             publisher = new ModelPublisher(bootstrap, config.app().modelsTopic());
-            vertx = Vertx.vertx();
+            // Vert.x reports its own meters (HTTP server, event bus, pools) into the same registry /metrics serves.
+            vertx = Vertx.builder()
+                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                    .withMetrics(new MicrometerMetricsFactory(registry))
+                    .build();
+            // With web.read-outputs-topic the gateway reads every output from Kafka: the direct feed would double them.
+            OutputSink sink = config.web().readOutputsTopic() ? OutputSink.NONE : new EventBusOutputSink(vertx);
             Map<String, List<PipelineProcessor>> processors = new LinkedHashMap<>();
             List<String> deployments = new ArrayList<>();
             for (SeqstreamConfig.Pipeline p : config.pipelines()) {
@@ -103,7 +126,7 @@ public final class Product implements AutoCloseable {
                 ServingMeters meters = new ServingMeters(registry, p.name(), served.name());
                 List<PipelineProcessor> list = new ArrayList<>();
                 for (int i = 0; i < p.threads(); i++) {
-                    list.add(new PipelineProcessor(config, p, bootstrap, i, served, meters, OutputSink.NONE));
+                    list.add(new PipelineProcessor(config, p, bootstrap, i, served, meters, sink).withClientMetrics(registry));
                 }
                 deployments.add(vertx.deployVerticle(new StepVerticle(list)).toCompletionStage().toCompletableFuture()
                         .get(60, TimeUnit.SECONDS));
@@ -127,8 +150,14 @@ public final class Product implements AutoCloseable {
                 out.println("Trainer: " + from.metadata().name() + " on task " + t.task() + ", publishing to "
                         + config.app().modelsTopic() + " every " + t.publishEvery() + " steps when not worse");
             }
-            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, publisher, trainers);
+            GatewayVerticle gateway = new GatewayVerticle(new GatewayVerticle.Sources(config, bootstrap, registry,
+                    name -> processors.getOrDefault(name, List.of())));
+            deployments.add(vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
+            out.println("Web: " + gateway.url() + "  (WebSocket /ws, REST /api, /metrics, /health)");
+            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, publisher, trainers,
+                    gateway, jvmMeters);
         } catch (Exception e) {
+            if (jvmMeters != null) jvmMeters.close();
             if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (models != null) models.close();
             if (publisher != null) publisher.close();
@@ -149,6 +178,27 @@ public final class Product implements AutoCloseable {
 
     public ModelRegistry models() { return models; }
 
+    /** The web gateway (page, WebSocket, REST, /metrics, /health). */
+    public GatewayVerticle gateway() { return gateway; }
+
+    /** JVM meters (memory, GC, threads, CPU, class loading) bound to the registry; GC metrics must be closed. */
+    private record JvmMeters(JvmGcMetrics gc) implements AutoCloseable {
+        @Override
+        public void close() {
+            gc.close();
+        }
+    }
+
+    private static JvmMeters bindJvmMeters(PrometheusMeterRegistry registry) {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        return new JvmMeters(gc);
+    }
+
     /** Undeploys the verticles (closing their Kafka clients), then stops the embedded broker. */
     @Override
     public void close() {
@@ -159,6 +209,7 @@ public final class Product implements AutoCloseable {
         }
         models.close();
         publisher.close();
+        jvmMeters.close();
         if (kafka != null) kafka.close();
     }
 

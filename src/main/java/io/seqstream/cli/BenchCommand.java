@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.seqstream.bench.DeterminismBench;
 import io.seqstream.bench.EndToEndBench;
 import io.seqstream.bench.StepBench;
+import io.seqstream.bench.WebSocketBench;
 import io.seqstream.model.ModelSnapshot;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ final class BenchCommand {
         String what = args.positional().isEmpty() ? "e2e" : args.positional().get(0);
         if (what.equals("step")) return step(args, out);
         if (what.equals("determinism")) return determinism(args, out);
-        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, determinism)");
+        if (what.equals("ws")) return ws(args, out);
+        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, determinism, ws)");
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         int streams = args.integer("streams", 10_000);
         long tokens = args.integer("tokens", 200_000);
@@ -40,6 +42,20 @@ final class BenchCommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.metadata().name());
         return write(Path.of(args.get("out", "target/bench/e2e.json")), "e2e", doc, results, out);
+    }
+
+    private static int ws(Args args, PrintStream out) throws Exception {
+        ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (WebSocketBench.Result r : WebSocketBench.run(model, args.integer("clients", 100), args.integer("tokens", 200),
+                args.integer("slow", 5))) {
+            out.printf(Locale.ROOT, "ws: %-36s %d clients x %d tokens: %.0f tokens/s delivered (%.2f s)%n", r.scenario(),
+                    r.clients(), r.tokensPerClient(), r.tokensPerSecond(), r.seconds());
+            results.add(r.toMap());
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", model.metadata().name());
+        return write(Path.of(args.get("out", "target/bench/ws.json")), "ws", doc, results, out);
     }
 
     private static int step(Args args, PrintStream out) throws Exception {

@@ -73,6 +73,8 @@ public final class Main {
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
               bench      e2e: tokens/s through the embedded broker with exactly-once on, JSON to target/bench/
                          [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE]
+                 bench ws: tokens/s to WebSocket clients, all reading vs beside clients that never read
+                         [--clients 100] [--tokens 200] [--slow 5] [--model FILE]
               topics     create the topics declared in topics/ that are missing
 
             every command: [--config FILE] [--set key=value]... [--bootstrap HOST:PORT]

@@ -55,7 +55,9 @@ final class RunCommand {
             demo = new DemoFeed(product.bootstrap(), config.pipeline("echo").inputTopic(), List.of("alice", "bob", "carol"), 2).start();
         }
         String hint = config.kafka().embedded() && config.kafka().embeddedPort() != 9092 ? " --bootstrap " + product.bootstrap() : "";
-        out.printf(Locale.ROOT, "%nseqstream is running (started in %.1f s). Try, in another terminal:%n", (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "%nseqstream is running (started in %.1f s).%n", (System.nanoTime() - t0) / 1e9);
+        out.println("  Watch it live: " + product.gateway().url() + "   (demo streams alice, bob, carol; type into your own stream)");
+        out.println("Try, in another terminal:");
         out.println("  ./seqstream tail --pipeline echo" + hint + "            # live outputs (demo streams alice, bob, carol)");
         out.println("  ./seqstream produce --stream me" + hint + " hello world  # stream 'me' echoes each letter 4 steps late");
         out.println("  Kafka's console producer: --bootstrap-server " + product.bootstrap()

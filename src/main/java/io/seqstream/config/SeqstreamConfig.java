@@ -36,7 +36,17 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
         public boolean embedded() { return bootstrap == null || bootstrap.isBlank(); }
     }
 
-    public record Web(String host, int port, String token) {
+    /**
+     * The gateway: HTTP API, WebSocket and web page.
+     *
+     * @param host             interface to bind (127.0.0.1 keeps it local)
+     * @param port             port to bind; 0 = any free port
+     * @param token            bearer token required by the endpoints that write (POST, WebSocket send); empty = off
+     * @param readOutputsTopic also follow the outputs topics with a consumer of its own, for streams processed by
+     *                         other instances (then the local processors' direct feed is off, so nothing arrives twice)
+     */
+    public record Web(String host, int port, String token, boolean readOutputsTopic) {
+        public boolean tokenRequired() { return token != null && !token.isEmpty(); }
     }
 
     /** How a processor treats hidden states when a new model version arrives. */
@@ -83,7 +93,10 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                 Path.of(s.string("kafka.topics-dir", "topics")),
                 s.duration("kafka.transaction-timeout", Duration.ofSeconds(10)),
                 s.duration("kafka.session-timeout", Duration.ofSeconds(10)));
-        Web web = new Web(s.string("web.host", "127.0.0.1"), s.integer("web.port", 8080, 0, 65535), s.string("web.token", ""));
+        // One embedded instance sees all its outputs directly; against an external cluster other instances may
+        // process streams a client watches, so the gateway follows the outputs topics there by default.
+        Web web = new Web(s.string("web.host", "127.0.0.1"), s.integer("web.port", 8080, 0, 65535), s.string("web.token", ""),
+                s.bool("web.read-outputs-topic", !kafka.embedded()));
         List<Pipeline> pipelines = new ArrayList<>();
         for (String p : s.string("pipelines", "echo").split(",")) {
             String pn = p.trim();

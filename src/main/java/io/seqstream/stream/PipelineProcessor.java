@@ -1,5 +1,8 @@
 package io.seqstream.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.BatchedStep;
@@ -83,6 +86,11 @@ public final class PipelineProcessor implements AutoCloseable {
     private long reportedStreams;
     private volatile int hot;
     private volatile int cold;
+    private volatile ServedModel current;
+    private volatile Set<Integer> assigned = Set.of();
+    private volatile MeterRegistry clientMeterRegistry;
+    private KafkaClientMetrics consumerMeters;
+    private KafkaClientMetrics producerMeters;
 
     private int[] waveTokens = new int[64];
     private int[] waveRows = new int[64];
@@ -110,6 +118,7 @@ public final class PipelineProcessor implements AutoCloseable {
 
     private void install(ServedModel m) {
         this.model = m;
+        this.current = m;
         this.step = new BatchedStep(m.spec(), 64);
         this.decoder = new InputDecoder(m.tokenizer(), pipeline.maxValueBytes(), m.spec().params());
         meters.modelVersion(m.version());
@@ -135,13 +144,47 @@ public final class PipelineProcessor implements AutoCloseable {
     public int coldStreams() { return cold; }
 
     /** The version that produces outputs now. */
-    public long modelVersion() { return model.version(); }
+    public long modelVersion() { return current.version(); }
+
+    /** The model that produces outputs now (read from another thread: the gateway's API). */
+    public ServedModel model() { return current; }
+
+    /** Partitions of the input topic this thread owns now (read from another thread: health). */
+    public Set<Integer> assignedPartitions() { return assigned; }
+
+    /** Whether the processing thread is up (started and not stopped by close or an error). */
+    public boolean alive() { return thread != null && thread.isAlive() && started.isDone() && !started.isCompletedExceptionally(); }
+
+    /**
+     * Binds Kafka client meters (kafka_consumer_*, kafka_producer_*, lag included) of this thread's consumer and
+     * producer to the registry. Call before {@link #start()}: the clients are created on the processing thread.
+     */
+    public PipelineProcessor withClientMetrics(MeterRegistry registry) {
+        this.clientMeterRegistry = registry;
+        return this;
+    }
+
+    // Consumer and producer share a client.id: a role tag keeps their app-info meters apart.
+    private void bindConsumerMeters() {
+        if (clientMeterRegistry == null) return;
+        consumerMeters = new KafkaClientMetrics(consumer, Tags.of("role", "consumer"));
+        consumerMeters.bindTo(clientMeterRegistry);
+    }
+
+    private void bindProducerMeters() {
+        if (clientMeterRegistry == null) return;
+        closeQuietly("producer meters", producerMeters);
+        producerMeters = new KafkaClientMetrics(producer, Tags.of("role", "producer"));
+        producerMeters.bindTo(clientMeterRegistry);
+    }
 
     private void run() {
         try {
             consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             changelog = new KafkaChangelogReader(bootstrap, pipeline.stateTopic(), transactionalId + "-restore");
             producer = newProducer();
+            bindConsumerMeters();
+            bindProducerMeters();
             consumer.subscribe(List.of(pipeline.inputTopic()), new Rebalance());
             started.complete(null);
         } catch (RuntimeException e) {
@@ -363,6 +406,7 @@ public final class PipelineProcessor implements AutoCloseable {
             // already unusable
         }
         producer = newProducer();
+        bindProducerMeters();
         rewind();
         Set<Integer> assigned = new HashSet<>();
         for (TopicPartition tp : consumer.assignment()) assigned.add(tp.partition());
@@ -453,6 +497,9 @@ public final class PipelineProcessor implements AutoCloseable {
     }
 
     private void closeClients() {
+        assigned = Set.of();
+        closeQuietly("consumer meters", consumerMeters);
+        closeQuietly("producer meters", producerMeters);
         closeQuietly("consumer", consumer == null ? null : () -> consumer.close(Duration.ofSeconds(5)));
         closeQuietly("producer", producer == null ? null : () -> producer.close(Duration.ofSeconds(5)));
         closeQuietly("changelog reader", changelog);
@@ -474,20 +521,30 @@ public final class PipelineProcessor implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             table.dropPartitions(numbers(partitions));
+            publishAssignment(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             table.dropPartitions(numbers(partitions));
+            publishAssignment(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            publishAssignment(List.of());
             if (partitions.isEmpty()) return;
             ChangelogReader.Restored r = changelog.restore(numbers(partitions), table);
             meters.restored(r.nanos());
             LOG.info("pipeline {}: restored {} streams from {} changelog records of partitions {} in {} ms",
                     pipeline.name(), r.streams(), r.records(), numbers(partitions), r.nanos() / 1_000_000);
+        }
+
+        /** Revocation callbacks run before the consumer forgets the partitions: leave those out. */
+        private void publishAssignment(Collection<TopicPartition> leaving) {
+            Set<Integer> now = numbers(consumer.assignment());
+            now.removeAll(numbers(leaving));
+            assigned = Set.copyOf(now);
         }
 
         private Set<Integer> numbers(Collection<TopicPartition> partitions) {

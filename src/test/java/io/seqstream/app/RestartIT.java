@@ -43,7 +43,7 @@ class RestartIT {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "restart-");
         SeqstreamConfig config = SeqstreamConfig.of(Map.of(
                 "app.data-dir", dataDir.toString(),
-                "kafka.embedded-port", "0",
+                "kafka.embedded-port", "0", "web.port", "0",
                 "pipeline.echo.model", TestModels.echoFile().toString(),
                 "pipeline.echo.max-poll-records", "10",
                 "trainer.models", "none"));

@@ -22,7 +22,7 @@ class CliEndToEndIT {
     @Test
     void shouldEchoWhatAUserProducesAndShowItInTail() throws Exception {
         Path dataDir = Files.createTempDirectory(Path.of("target"), "cli-");
-        Map<String, String> settings = Map.of("app.data-dir", dataDir.toString(), "kafka.embedded-port", "0",
+        Map<String, String> settings = Map.of("app.data-dir", dataDir.toString(), "kafka.embedded-port", "0", "web.port", "0",
                 "pipeline.echo.model", TestModels.echoFile().toString(), "trainer.models", "none");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
