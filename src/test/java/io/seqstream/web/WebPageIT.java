@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web page in headless Chromium: type into an echo stream and see each letter come back 4 steps later, the
- * models table and the live streams list. Skipped when Debian's chromium/chromedriver are missing (.ci/browser-setup).
+ * models table and the live streams list. Skipped when Debian's chromium/chromedriver are missing (./seqstream test installs them).
  */
 @ExtendWith(SharedKafka.class)
 class WebPageIT {
@@ -40,7 +40,7 @@ class WebPageIT {
 
     private static ChromeDriver browser() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser test skipped: install Debian packages chromium and chromium-driver (.ci/browser-setup)");
+                "browser test skipped: install Debian packages chromium and chromium-driver (./seqstream test installs them)");
         Path profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
