@@ -64,8 +64,20 @@ public final class ServingMeters {
     public void modelVersion(long v) { modelVersion.set(v); }
 
     public void deadLetter(String reason) {
-        deadLetters.computeIfAbsent(reason, r -> Counter.builder("seqstream.dlq").description("Records sent to the dead-letter topic")
-                .tag("pipeline", pipeline).tag("reason", r).register(registry)).increment();
+        deadLetterCounter(reason).increment();
+    }
+
+    /**
+     * Registers the dead-letter counters at zero, so that Prometheus has a series (and dashboards a 0) for every
+     * reason before the first bad record rather than "no data".
+     */
+    public void expectDeadLetterReasons(Iterable<String> reasons) {
+        for (String r : reasons) deadLetterCounter(r);
+    }
+
+    private Counter deadLetterCounter(String reason) {
+        return deadLetters.computeIfAbsent(reason, r -> Counter.builder("seqstream.dlq").description("Records sent to the dead-letter topic")
+                .tag("pipeline", pipeline).tag("reason", r).register(registry));
     }
 
     public double deadLetterCount(String reason) {

@@ -113,6 +113,7 @@ public final class PipelineProcessor implements AutoCloseable {
         this.meters = meters;
         this.sink = sink;
         this.table = new StateTable(model.spec().stateWidth(), 1024);
+        meters.expectDeadLetterReasons(java.util.Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName).toList());
         install(model);
     }
 
