@@ -41,7 +41,7 @@ public final class Experiments {
 
     /** One training run. */
     record Run(String id, String title, String task, int taskArg, CellType cell, int hidden, double lr, int batch,
-               boolean curriculum, Duration budget) {
+               boolean curriculum, long budget) {
     }
 
     /** What a run achieved. */
@@ -80,17 +80,17 @@ public final class Experiments {
     }
 
     private static List<Run> singleRuns(boolean quick) {
-        Duration b = quick ? Duration.ofSeconds(5) : null;
         List<Run> runs = new ArrayList<>();
-        runs.add(new Run("echo-d4-gru", "Echo, delay 4", "echo", 4, CellType.GRU, 64, 3e-3, 50, true, or(b, 5)));
-        runs.add(new Run("echo-variable-gru", "Echo, delay 0-8 as stream parameter", "echo-variable", 0, CellType.GRU, 128, 3e-3, 50, true, or(b, 30)));
-        runs.add(new Run("order-6a-lstm", "Temporal order 6a", "order-6a", 0, CellType.LSTM, 32, 1e-2, 32, true, or(b, 6)));
-        runs.add(new Run("order-6b-lstm", "Temporal order 6b", "order-6b", 0, CellType.LSTM, 32, 1e-2, 32, true, or(b, 6)));
+        runs.add(new Run("echo-d4-gru", "Echo, delay 4", "echo", 4, CellType.GRU, 64, 3e-3, 50, true, steps(quick, 20_000)));
+        runs.add(new Run("echo-variable-gru", "Echo, delay 0-8 as stream parameter", "echo-variable", 0, CellType.GRU, 128, 3e-3, 50, true,
+                steps(quick, 20_000)));
+        runs.add(new Run("order-6a-lstm", "Temporal order 6a", "order-6a", 0, CellType.LSTM, 32, 1e-2, 32, true, steps(quick, 6_000)));
+        runs.add(new Run("order-6b-lstm", "Temporal order 6b", "order-6b", 0, CellType.LSTM, 32, 1e-2, 32, true, steps(quick, 6_000)));
         if (!quick) {
-            runs.add(new Run("order-6a-lstm-nocurr", "Temporal order 6a, no curriculum", "order-6a", 0, CellType.LSTM, 32, 1e-2, 32, false, or(b, 5)));
-            runs.add(new Run("order-6b-lstm-nocurr", "Temporal order 6b, no curriculum", "order-6b", 0, CellType.LSTM, 32, 1e-2, 32, false, or(b, 5)));
-            runs.add(new Run("order-6a-rnn", "Temporal order 6a (Elman RNN)", "order-6a", 0, CellType.RNN, 32, 1e-2, 32, true, or(b, 4)));
-            runs.add(new Run("order-6b-rnn", "Temporal order 6b (Elman RNN)", "order-6b", 0, CellType.RNN, 32, 1e-2, 32, true, or(b, 4)));
+            runs.add(new Run("order-6a-lstm-nocurr", "Temporal order 6a, no curriculum", "order-6a", 0, CellType.LSTM, 32, 1e-2, 32, false, 6_000));
+            runs.add(new Run("order-6b-lstm-nocurr", "Temporal order 6b, no curriculum", "order-6b", 0, CellType.LSTM, 32, 1e-2, 32, false, 6_000));
+            runs.add(new Run("order-6a-rnn", "Temporal order 6a (Elman RNN)", "order-6a", 0, CellType.RNN, 32, 1e-2, 32, true, 20_000));
+            runs.add(new Run("order-6b-rnn", "Temporal order 6b (Elman RNN)", "order-6b", 0, CellType.RNN, 32, 1e-2, 32, true, 20_000));
         }
         return runs;
     }
@@ -101,17 +101,20 @@ public final class Experiments {
         for (CellType cell : new CellType[]{CellType.LSTM, CellType.RNN}) {
             for (boolean curriculum : new boolean[]{true, false}) {
                 String id = "memory-" + cell.name().toLowerCase(Locale.ROOT) + (curriculum ? "" : "-nocurr");
-                Duration budget = quick ? Duration.ofSeconds(3) : Duration.ofSeconds(curriculum ? 360 : 75);
                 runs.add(new Run(id, "Memory, " + cell + (curriculum ? ", curriculum 10-200" : ", no curriculum"), "memory",
-                        quick ? 20 : 200, cell, 32, 1e-2, 32, curriculum, budget));
+                        quick ? 20 : 200, cell, 32, 1e-2, 32, curriculum, steps(quick, curriculum ? 5_000 : 2_000)));
                 if (quick) break;
             }
         }
         return runs;
     }
 
-    private static Duration or(Duration quick, int minutes) {
-        return quick != null ? quick : Duration.ofMinutes(minutes);
+    /**
+     * Budgets are steps, not seconds, so that a run's outcome depends on its seed alone and not on how busy the
+     * machine was (a time budget cut LSTM's length-200 memory run short on a loaded machine).
+     */
+    private static long steps(boolean quick, long steps) {
+        return quick ? 20 : steps;
     }
 
     private static Outcome train(Run r, Path reports, PrintStream log) throws IOException {
@@ -122,7 +125,7 @@ public final class Experiments {
     private static Outcome train(Run r, Task task, String reportName, Path reports, PrintStream log) throws IOException {
         ModelSpec spec = TaskCatalog.spec(task, r.cell(), r.hidden(), 1);
         OptimizerConfig opt = new OptimizerConfig(r.lr(), 1.0, 0);
-        TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(1_000_000).withMaxTime(r.budget())
+        TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(r.budget()).withMaxTime(Duration.ofHours(2))
                 .withBatchSize(r.batch()).withSeed(7);
         Curriculum curriculum = r.curriculum() ? new Curriculum(task.levelCount(), 0.99, Curriculum.DEFAULT_MIX)
                 : Curriculum.none(task.topLevel(), 0.99);
@@ -137,7 +140,7 @@ public final class Experiments {
         s.put("batch", String.valueOf(r.batch()));
         s.put("curriculum", r.curriculum() ? task.levelCount() + " levels, advance at 99 % held-out, 20 % from earlier levels" : "none (top level only)");
         s.put("held-out", "500 fresh sequences per level from a separate seed" + (task.critical(task.topLevel()).isEmpty() ? "" : ", plus the hard pair"));
-        s.put("budget", r.budget().toSeconds() + " s");
+        s.put("budget", r.budget() + " steps");
         Table t = new Table("held-out accuracy", "reached", "steps", "sequences", "seconds", "solved")
                 .row(fmt(res.heldOutAccuracy()), reached, String.valueOf(res.steps()), String.valueOf(res.examples()),
                         String.format(Locale.ROOT, "%.1f", res.seconds()), res.solved() ? "yes" : "no");
