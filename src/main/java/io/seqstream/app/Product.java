@@ -103,6 +103,7 @@ public final class Product implements AutoCloseable {
                 out.println("Kafka: external cluster at " + bootstrap);
             }
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
+            for (SeqstreamConfig.Pipeline p : config.pipelines()) TopicAdmin.requireCoPartitioned(bootstrap, p.inputTopic(), p.stateTopic());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             jvmMeters = bindJvmMeters(registry);
             // Read the models topic to its end first: every processor starts with the newest published version.

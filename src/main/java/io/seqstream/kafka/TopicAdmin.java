@@ -10,22 +10,55 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates declared topics that are missing (replication clamped to the cluster's size) and checks that the
  * existing ones have the declared partition count: a state changelog must stay co-partitioned with its input.
  */
 public final class TopicAdmin {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
     private TopicAdmin() {
+    }
+
+    /**
+     * Refuses a state changelog whose partition count differs from its input topic's: a processor restores the
+     * changelog partition with the number of each input partition it is assigned.
+     */
+    public static void requireCoPartitioned(String bootstrap, String input, String changelog) {
+        try (Admin admin = admin(bootstrap)) {
+            Map<String, Integer> n = partitions(admin, List.of(input, changelog));
+            if (!n.get(input).equals(n.get(changelog))) {
+                throw new IllegalStateException("topic " + changelog + " has " + n.get(changelog) + " partitions but its input "
+                        + input + " has " + n.get(input) + ": a state changelog must have as many partitions as its input");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topics", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot describe topics " + input + ", " + changelog + " at " + bootstrap + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Integer> partitions(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        Map<String, Integer> out = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((k, d) -> out.put(k, d.partitions().size()));
+        return out;
+    }
+
+    private static Admin admin(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(p);
     }
 
     /** Ensures the topics exist; returns a one-line summary. */
     public static String ensure(String bootstrap, List<TopicSpec> specs) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = admin(bootstrap)) {
             int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
             List<String> names = specs.stream().map(TopicSpec::name).toList();
             var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -40,15 +73,13 @@ public final class TopicAdmin {
                 }
             }
             if (!present.isEmpty()) {
-                Map<String, TopicDescription> described = admin.describeTopics(present).allTopicNames().get(30, TimeUnit.SECONDS);
-                Map<String, TopicSpec> byName = new HashMap<>();
-                specs.forEach(s -> byName.put(s.name(), s));
-                for (String n : present) {
-                    int have = described.get(n).partitions().size();
-                    int want = byName.get(n).partitions();
-                    if (have != want) {
-                        throw new IllegalStateException("topic " + n + " has " + have + " partitions but is declared with " + want
-                                + "; state changelogs must match their input topic's partitions");
+                // An existing topic is kept as it is: a different partition count is reported, and where it matters
+                // (a changelog against its input) requireCoPartitioned refuses to start.
+                Map<String, Integer> have = partitions(admin, present);
+                for (TopicSpec s : specs) {
+                    Integer n = have.get(s.name());
+                    if (n != null && n != s.partitions()) {
+                        LOG.warn("topic {} exists with {} partitions; declared with {}", s.name(), n, s.partitions());
                     }
                 }
             }
