@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * are dropped, not queued).
  */
 public final class WebSocketBench {
+    /** The scenario every client reads in; the other one has stalled clients beside them. */
+    public static final String READING = "all clients read";
+
     private WebSocketBench() {
     }
 
@@ -52,8 +55,11 @@ public final class WebSocketBench {
         }
     }
 
-    /** Starts a product on a fresh embedded broker and measures both scenarios. */
-    public static List<Result> run(ModelSnapshot model, int clients, int tokens, int slow) throws Exception {
+    /**
+     * Starts a product on a fresh embedded broker and measures both scenarios, alternating them for the given
+     * number of rounds so that warm-up and drift fall on both alike.
+     */
+    public static List<Result> run(ModelSnapshot model, int clients, int tokens, int slow, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("seqstream-bench-ws-");
         SeqstreamConfig config = SeqstreamConfig.of(Map.of("app.data-dir", dir.toString(), "kafka.embedded-port", "0",
                 "web.port", "0", "trainer.models", "none", "pipelines", "echo"));
@@ -61,8 +67,10 @@ public final class WebSocketBench {
         try (Product product = Product.start(config, Map.of("echo", model), new PrintStream(OutputStream.nullOutputStream()))) {
             int port = product.gateway().port();
             measure(port, "warm-up", Math.min(clients, 20), Math.min(tokens, 50), 0, 1);
-            out.add(measure(port, "all clients read", clients, tokens, 0, 2));
-            out.add(measure(port, "with " + slow + " clients that never read", clients, tokens, slow, 3));
+            for (int r = 0; r < rounds; r++) {
+                out.add(measure(port, READING, clients, tokens, 0, 2 + 2 * r));
+                out.add(measure(port, "with " + slow + " clients that never read", clients, tokens, slow, 3 + 2 * r));
+            }
         }
         return out;
     }

@@ -47,14 +47,23 @@ final class BenchCommand {
     private static int ws(Args args, PrintStream out) throws Exception {
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         List<Map<String, Object>> results = new ArrayList<>();
+        List<Double> reading = new ArrayList<>();
+        List<Double> stalled = new ArrayList<>();
         for (WebSocketBench.Result r : WebSocketBench.run(model, args.integer("clients", 100), args.integer("tokens", 200),
-                args.integer("slow", 5))) {
+                args.integer("slow", 5), args.integer("rounds", 3))) {
             out.printf(Locale.ROOT, "ws: %-36s %d clients x %d tokens: %.0f tokens/s delivered (%.2f s)%n", r.scenario(),
                     r.clients(), r.tokensPerClient(), r.tokensPerSecond(), r.seconds());
+            (r.scenario().equals(WebSocketBench.READING) ? reading : stalled).add(r.tokensPerSecond());
             results.add(r.toMap());
         }
+        double ratio = median(stalled) / median(reading);
+        out.printf(Locale.ROOT, "ws: median %.0f tokens/s with every client reading, %.0f beside stalled clients: ratio %.3f%n",
+                median(reading), median(stalled), ratio);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.metadata().name());
+        doc.put("medianReading", median(reading));
+        doc.put("medianWithStalled", median(stalled));
+        doc.put("ratio", ratio);
         return write(Path.of(args.get("out", "target/bench/ws.json")), "ws", doc, results, out);
     }
 
@@ -85,6 +94,13 @@ final class BenchCommand {
             }
         }
         return write(Path.of(args.get("out", "target/bench/determinism.json")), "determinism", new LinkedHashMap<>(), results, out);
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = new ArrayList<>(xs);
+        java.util.Collections.sort(sorted);
+        int n = sorted.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static int write(Path file, String name, Map<String, Object> doc, List<Map<String, Object>> results, PrintStream out)

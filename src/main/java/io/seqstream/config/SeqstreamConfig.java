@@ -44,8 +44,10 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param token            bearer token required by the endpoints that write (POST, WebSocket send); empty = off
      * @param readOutputsTopic also follow the outputs topics with a consumer of its own, for streams processed by
      *                         other instances (then the local processors' direct feed is off, so nothing arrives twice)
+     * @param allStreamsRate   outputs per second at most that one client subscribed to all streams of a pipeline
+     *                         receives (a sample); a stream's own subscribers get every output
      */
-    public record Web(String host, int port, String token, boolean readOutputsTopic) {
+    public record Web(String host, int port, String token, boolean readOutputsTopic, int allStreamsRate) {
         public boolean tokenRequired() { return token != null && !token.isEmpty(); }
     }
 
@@ -96,7 +98,7 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
         // One embedded instance sees all its outputs directly; against an external cluster other instances may
         // process streams a client watches, so the gateway follows the outputs topics there by default.
         Web web = new Web(s.string("web.host", "127.0.0.1"), s.integer("web.port", 8080, 0, 65535), s.string("web.token", ""),
-                s.bool("web.read-outputs-topic", !kafka.embedded()));
+                s.bool("web.read-outputs-topic", !kafka.embedded()), s.integer("web.all-streams-rate", 200, 1, 1_000_000));
         List<Pipeline> pipelines = new ArrayList<>();
         for (String p : s.string("pipelines", "echo").split(",")) {
             String pn = p.trim();

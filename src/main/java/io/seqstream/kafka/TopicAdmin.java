@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +44,20 @@ public final class TopicAdmin {
         }
     }
 
+    /** Partition counts; a topic created a moment ago may not be known to the metadata yet, so that is retried. */
     private static Map<String, Integer> partitions(Admin admin, List<String> topics)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        Map<String, Integer> out = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((k, d) -> out.put(k, d.partitions().size()));
-        return out;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                Map<String, Integer> out = new HashMap<>();
+                admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((k, d) -> out.put(k, d.partitions().size()));
+                return out;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) throw e;
+                Thread.sleep(100);
+            }
+        }
     }
 
     private static Admin admin(String bootstrap) {

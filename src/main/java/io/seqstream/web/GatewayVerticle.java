@@ -81,6 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
     private final Map<String, LinkedHashMap<String, Long>> recentStreams = new HashMap<>();
     private final AtomicInteger clientCount = new AtomicInteger();
     private final TrainingHistory training;
+    private final int allStreamsRate;
     private final Counter dropped;
     private final Counter delivered;
     private final List<MessageConsumer<String>> consumers = new ArrayList<>();
@@ -95,6 +96,7 @@ public final class GatewayVerticle extends VerticleBase {
     public GatewayVerticle(Sources sources) {
         this.sources = sources;
         this.web = sources.config().web();
+        this.allStreamsRate = web.allStreamsRate();
         for (SeqstreamConfig.Pipeline p : sources.config().pipelines()) pipelines.put(p.name(), p);
         PrometheusMeterRegistry r = sources.registry();
         this.training = new TrainingHistory(r, 600);
@@ -400,7 +402,8 @@ public final class GatewayVerticle extends VerticleBase {
         for (Client c : clients.values()) {
             totalDropped += c.dropped;
             list.add(new JsonObject().put("id", c.id).put("remote", String.valueOf(c.ws.remoteAddress()))
-                    .put("subscriptions", new JsonArray(new ArrayList<>(c.subscriptions))).put("sent", c.sent).put("dropped", c.dropped));
+                    .put("subscriptions", new JsonArray(new ArrayList<>(c.subscriptions))).put("sent", c.sent).put("dropped", c.dropped)
+                    .put("sampledOut", c.sampledOut));
         }
         return new JsonObject().put("clients", list).put("open", clients.size()).put("droppedOpen", totalDropped)
                 .put("droppedTotal", dropped.count());
@@ -581,7 +584,9 @@ public final class GatewayVerticle extends VerticleBase {
         }
         PipelineSubscribers ps = subscribers.get(pipeline);
         if (ps == null) return;
-        for (Client c : ps.all) c.push(json);
+        for (Client c : ps.all) {
+            if (c.admitSample()) c.push(json);
+        }
         Set<Client> own = stream == null ? null : ps.byStream.get(stream);
         if (own != null) {
             for (Client c : own) if (!ps.all.contains(c)) c.push(json);
@@ -616,11 +621,30 @@ public final class GatewayVerticle extends VerticleBase {
         final Set<String> subscriptions = new HashSet<>();
         long sent;
         long dropped;
+        long sampledOut;
+        private double allowance = allStreamsRate;
+        private long lastRefill = System.nanoTime();
 
         Client(long id, ServerWebSocket ws, boolean mayWrite) {
             this.id = id;
             this.ws = ws;
             this.mayWrite = mayWrite;
+        }
+
+        /**
+         * All-streams subscriptions are sampled (a token bucket of web.all-streams-rate outputs per second): a
+         * dashboard watching everything must not cost the gateway the whole pipeline's output rate per client.
+         */
+        boolean admitSample() {
+            long now = System.nanoTime();
+            allowance = Math.min(allStreamsRate, allowance + (now - lastRefill) * 1e-9 * allStreamsRate);
+            lastRefill = now;
+            if (allowance < 1) {
+                sampledOut++;
+                return false;
+            }
+            allowance -= 1;
+            return true;
         }
 
         /** A full write queue means the client does not keep up: drop, count, and never wait for it. */

@@ -152,10 +152,6 @@ class GatewayWebSocketIT {
             slow.setReceiveBufferSize(4096);
             slow.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
             rawUpgrade(slow);
-            slow.getOutputStream().write(maskedText("{\"subscribe\":{\"pipeline\":\"echo\"}}"));
-            slow.getOutputStream().flush();
-            JsonNode slowClient = awaitClient(c -> c.get("subscriptions").toString().contains("\"echo/\""));
-
             int streams = 20;
             int length = 200;
             Random rng = new Random(11);
@@ -168,7 +164,15 @@ class GatewayWebSocketIT {
                 ids.add("f" + s + "-" + run);
                 sent[s] = new StringBuilder();
                 fast.subscribe("echo", ids.get(s));
+                // The slow client follows the same streams one by one: those subscriptions get every output (an
+                // all-streams subscription is only a sample and would not fill its queue).
+                slow.getOutputStream().write(maskedText("{\"subscribe\":{\"pipeline\":\"echo\",\"stream\":\"" + ids.get(s) + "\"}}"));
             }
+            // One more subscription than the fast client has tells the two apart in /api/clients.
+            slow.getOutputStream().write(maskedText("{\"subscribe\":{\"pipeline\":\"echo\",\"stream\":\"marker-" + run + "\"}}"));
+            slow.getOutputStream().flush();
+            JsonNode slowClient = awaitClient(c -> c.get("subscriptions").size() == streams + 1);
+
             // Rounds until the slow client has lost something (bounded): each round must reach the fast client whole.
             while (slowDropped == 0 && rounds < 15) {
                 rounds++;
