@@ -75,6 +75,12 @@ public final class Main {
                          [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE]
                  bench ws: tokens/s to WebSocket clients, all reading vs beside clients that never read
                          [--clients 100] [--tokens 200] [--slow 5] [--model FILE]
+                 bench step: us/token of the batched step beside PyTorch GRUCell/LSTMCell (bench/pytorch_step.py),
+                         JSON + markdown to target/bench/step.{json,md} [--cells gru,lstm] [--hidden 64,128]
+                         [--k 1,16,256,2048] [--seconds 2] [--torch-threads 1,2]
+                 bench train: time and batches to 99 % on echo delay 4 (GRU 64, batch 50, Adam 1e-3) beside PyTorch
+                         (bench/pytorch_train_echo.py) [--variants plain,curriculum] [--seed 1] [--max-seconds 600]
+                 bench determinism: does a row's output change with the number of rows (ND4J vs the own kernels)
               topics     create the topics declared in topics/ that are missing
 
             every command: [--config FILE] [--set key=value]... [--bootstrap HOST:PORT]
