@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.seqstream.bench.DeterminismBench;
 import io.seqstream.bench.EndToEndBench;
+import io.seqstream.bench.KafkaOnlyBench;
 import io.seqstream.bench.PyTorchReference;
 import io.seqstream.bench.TrainBench;
 import io.seqstream.bench.StepBench;
@@ -36,17 +37,41 @@ final class BenchCommand {
         int streams = args.integer("streams", 10_000);
         long tokens = args.integer("tokens", 200_000);
         List<Map<String, Object>> results = new ArrayList<>();
+        StringBuilder md = new StringBuilder("| max.poll.records | seqstream tokens/s | Kafka-only loop tokens/s | ratio | mean wave |\n"
+                + "|---|---|---|---|---|\n");
+        // The reference writes outputs as large as the echo outputs of a typical stream id and position.
+        float[] sample = new float[model.metadata().spec().classes()];
+        sample[1] = 0.987654f;
+        int outputBytes = io.seqstream.stream.OutputFormat.format(io.seqstream.serve.ServedModel.of(model), "bench",
+                "stream-" + (streams - 1), 19, "a", sample, 0, sample.length, System.currentTimeMillis()).length;
         for (String poll : args.get("max-poll-records", "2000").split(",")) {
-            EndToEndBench.Result r = EndToEndBench.run(model, streams, tokens, args.integer("threads", 1), Integer.parseInt(poll.trim()));
+            int mpr = Integer.parseInt(poll.trim());
+            EndToEndBench.Result r = EndToEndBench.run(model, streams, tokens, args.integer("threads", 1), mpr);
             out.printf(Locale.ROOT, "e2e: %d tokens over %d streams, %d thread(s), max.poll.records %d: %.0f tokens/s "
                             + "(%.2f s), %d waves, mean wave %.1f streams, largest %.0f%n",
                     r.tokens(), r.streams(), r.threads(), r.maxPollRecords(), r.tokensPerSecond(), r.seconds(), r.waves(),
                     r.meanWave(), r.maxWave());
-            results.add(r.toMap());
+            Map<String, Object> m = r.toMap();
+            if (!args.flag("no-reference")) {
+                KafkaOnlyBench.Result k = KafkaOnlyBench.run(streams, tokens, mpr, outputBytes);
+                out.printf(Locale.ROOT, "e2e: Kafka-only transactional loop, %d-byte outputs: %.0f tokens/s (%.2f s, %d transactions); "
+                        + "ratio %.2f%n", k.outputBytes(), k.tokensPerSecond(), k.seconds(), k.transactions(),
+                        r.tokensPerSecond() / k.tokensPerSecond());
+                m.put("kafkaOnly", k.toMap());
+                m.put("ratio", r.tokensPerSecond() / k.tokensPerSecond());
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2fx | %.1f |%n", mpr, r.tokensPerSecond(),
+                        k.tokensPerSecond(), r.tokensPerSecond() / k.tokensPerSecond(), r.meanWave()));
+            } else {
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | - | - | %.1f |%n", mpr, r.tokensPerSecond(), r.meanWave()));
+            }
+            results.add(m);
         }
+        out.print(md);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.metadata().name());
-        return write(Path.of(args.get("out", "target/bench/e2e.json")), "e2e", doc, results, out);
+        Path json = Path.of(args.get("out", "target/bench/e2e.json"));
+        writeMarkdown(json, md, out);
+        return write(json, "e2e", doc, results, out);
     }
 
     private static int ws(Args args, PrintStream out) throws Exception {

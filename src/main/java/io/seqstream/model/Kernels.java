@@ -10,8 +10,34 @@ public final class Kernels {
     private Kernels() {
     }
 
+    /**
+     * Whether {@link #mulAdd} runs on the Vector API ({@link VectorKernels}): when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} (the launcher and the build do) and not with
+     * {@code -Dseqstream.kernels=scalar}. Both paths give the same bits.
+     */
+    public static final boolean VECTOR = detectVector();
+
+    private static boolean detectVector() {
+        if ("scalar".equals(System.getProperty("seqstream.kernels"))) return false;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        try {
+            return VectorKernels.useful();
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
     /** C[m,n] += A[m,kd] * B[kd,n], all row-major with the given offsets. */
     public static void mulAdd(float[] a, int aOff, int m, int kd, float[] b, int bOff, int n, float[] c, int cOff) {
+        if (VECTOR) {
+            VectorKernels.mulAdd(a, aOff, m, kd, b, bOff, n, c, cOff);
+        } else {
+            mulAddScalar(a, aOff, m, kd, b, bOff, n, c, cOff);
+        }
+    }
+
+    /** {@link #mulAdd} in plain Java loops: the reference the vector path must match bit for bit. */
+    public static void mulAddScalar(float[] a, int aOff, int m, int kd, float[] b, int bOff, int n, float[] c, int cOff) {
         int i = 0;
         // Four rows share each loaded row of B; each c element still sums k in ascending order.
         for (; i + 3 < m; i += 4) {

@@ -1,0 +1,155 @@
+package io.seqstream.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels#mulAdd} on the JDK's (incubating) Vector API, register-blocked: a block of 4 rows by up to 4 vectors
+ * of columns is held in registers across the whole k loop, so each row of B is loaded once per 4 rows and C is loaded
+ * and stored once per call instead of once per k. Every element still computes {@code c = c + a[k] * b[k]} as a
+ * separate float multiply and add (never fused) for k = 0, 1, ... in order, exactly like the scalar loop: the results
+ * are bit-identical to {@link Kernels#mulAddScalar} whatever the number of rows, the blocking or the vector width.
+ * Only loaded when the module {@code jdk.incubator.vector} is present ({@link Kernels} checks).
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Per-thread staging for a partial column block (mixing species in one loop ran 20x slower on JDK 17). */
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[4 * FloatVector.SPECIES_PREFERRED.length()]);
+
+    private VectorKernels() {
+    }
+
+    /** Whether the vector path is worth using here (at least 4 lanes of float). */
+    static boolean useful() {
+        return L >= 4;
+    }
+
+    static void mulAdd(float[] a, int aOff, int m, int kd, float[] b, int bOff, int n, float[] c, int cOff) {
+        // A partial column block (n % L columns, e.g. 11 of the 27-class head) is computed as a full vector whose extra
+        // lanes read past the row end into B's next row (or the parameters after B) and are thrown away; that needs
+        // the last row's over-read to stay inside b.
+        int rem = n % L;
+        boolean tailFits = rem != 0 && bOff + (kd - 1) * n + (n - rem) + L <= b.length;
+        float[] tail = tailFits ? TAIL.get() : null;
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            int a0 = aOff + i * kd;
+            int c0 = cOff + i * n;
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) rows4x4(a, a0, kd, b, bOff + j, n, c, c0 + j);
+            for (; j + L <= n; j += L) rows4x1(a, a0, kd, b, bOff + j, n, c, c0 + j);
+            if (j < n) {
+                if (tailFits) rows4xPartial(a, a0, kd, b, bOff + j, n, c, c0 + j, n - j, tail);
+                else scalarTail(a, a0, 4, kd, b, bOff, n, c, c0, j);
+            }
+        }
+        for (; i < m; i++) {
+            int a0 = aOff + i * kd;
+            int c0 = cOff + i * n;
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) row1x4(a, a0, kd, b, bOff + j, n, c, c0 + j);
+            for (; j + L <= n; j += L) row1x1(a, a0, kd, b, bOff + j, n, c, c0 + j);
+            if (j < n) {
+                if (tailFits) row1xPartial(a, a0, kd, b, bOff + j, n, c, c0 + j, n - j, tail);
+                else scalarTail(a, a0, 1, kd, b, bOff, n, c, c0, j);
+            }
+        }
+    }
+
+    /** Columns [from, n) of `rows` rows, k outermost so that the chains of different elements overlap. */
+    private static void scalarTail(float[] a, int a0, int rows, int kd, float[] b, int bOff, int n, float[] c, int c0, int from) {
+        for (int k = 0; k < kd; k++) {
+            int bk = bOff + k * n;
+            for (int r = 0; r < rows; r++) {
+                float v = a[a0 + r * kd + k];
+                int cr = c0 + r * n;
+                for (int j = from; j < n; j++) c[cr + j] = c[cr + j] + v * b[bk + j];
+            }
+        }
+    }
+
+    private static void rows4x4(float[] a, int a0, int kd, float[] b, int b0, int n, float[] c, int c0) {
+        int c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        FloatVector s00 = FloatVector.fromArray(S, c, c0), s01 = FloatVector.fromArray(S, c, c0 + L),
+                s02 = FloatVector.fromArray(S, c, c0 + 2 * L), s03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, c, c1), s11 = FloatVector.fromArray(S, c, c1 + L),
+                s12 = FloatVector.fromArray(S, c, c1 + 2 * L), s13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, c, c2), s21 = FloatVector.fromArray(S, c, c2 + L),
+                s22 = FloatVector.fromArray(S, c, c2 + 2 * L), s23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector s30 = FloatVector.fromArray(S, c, c3), s31 = FloatVector.fromArray(S, c, c3 + L),
+                s32 = FloatVector.fromArray(S, c, c3 + 2 * L), s33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        for (int k = 0; k < kd; k++) {
+            int bk = b0 + k * n;
+            FloatVector b0v = FloatVector.fromArray(S, b, bk), b1v = FloatVector.fromArray(S, b, bk + L),
+                    b2v = FloatVector.fromArray(S, b, bk + 2 * L), b3v = FloatVector.fromArray(S, b, bk + 3 * L);
+            float v0 = a[a0 + k], v1 = a[a0 + kd + k], v2 = a[a0 + 2 * kd + k], v3 = a[a0 + 3 * kd + k];
+            s00 = s00.add(b0v.mul(v0)); s01 = s01.add(b1v.mul(v0)); s02 = s02.add(b2v.mul(v0)); s03 = s03.add(b3v.mul(v0));
+            s10 = s10.add(b0v.mul(v1)); s11 = s11.add(b1v.mul(v1)); s12 = s12.add(b2v.mul(v1)); s13 = s13.add(b3v.mul(v1));
+            s20 = s20.add(b0v.mul(v2)); s21 = s21.add(b1v.mul(v2)); s22 = s22.add(b2v.mul(v2)); s23 = s23.add(b3v.mul(v2));
+            s30 = s30.add(b0v.mul(v3)); s31 = s31.add(b1v.mul(v3)); s32 = s32.add(b2v.mul(v3)); s33 = s33.add(b3v.mul(v3));
+        }
+        s00.intoArray(c, c0); s01.intoArray(c, c0 + L); s02.intoArray(c, c0 + 2 * L); s03.intoArray(c, c0 + 3 * L);
+        s10.intoArray(c, c1); s11.intoArray(c, c1 + L); s12.intoArray(c, c1 + 2 * L); s13.intoArray(c, c1 + 3 * L);
+        s20.intoArray(c, c2); s21.intoArray(c, c2 + L); s22.intoArray(c, c2 + 2 * L); s23.intoArray(c, c2 + 3 * L);
+        s30.intoArray(c, c3); s31.intoArray(c, c3 + L); s32.intoArray(c, c3 + 2 * L); s33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void rows4x1(float[] a, int a0, int kd, float[] b, int b0, int n, float[] c, int c0) {
+        int c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+        FloatVector s0 = FloatVector.fromArray(S, c, c0), s1 = FloatVector.fromArray(S, c, c1),
+                s2 = FloatVector.fromArray(S, c, c2), s3 = FloatVector.fromArray(S, c, c3);
+        for (int k = 0; k < kd; k++) {
+            FloatVector bv = FloatVector.fromArray(S, b, b0 + k * n);
+            s0 = s0.add(bv.mul(a[a0 + k]));
+            s1 = s1.add(bv.mul(a[a0 + kd + k]));
+            s2 = s2.add(bv.mul(a[a0 + 2 * kd + k]));
+            s3 = s3.add(bv.mul(a[a0 + 3 * kd + k]));
+        }
+        s0.intoArray(c, c0); s1.intoArray(c, c1); s2.intoArray(c, c2); s3.intoArray(c, c3);
+    }
+
+    /** The last w (< L) columns of 4 rows: C is staged through tail so that nothing outside the w columns is written. */
+    private static void rows4xPartial(float[] a, int a0, int kd, float[] b, int b0, int n, float[] c, int c0, int w, float[] tail) {
+        for (int r = 0; r < 4; r++) System.arraycopy(c, c0 + r * n, tail, r * L, w);
+        FloatVector s0 = FloatVector.fromArray(S, tail, 0), s1 = FloatVector.fromArray(S, tail, L),
+                s2 = FloatVector.fromArray(S, tail, 2 * L), s3 = FloatVector.fromArray(S, tail, 3 * L);
+        for (int k = 0; k < kd; k++) {
+            FloatVector bv = FloatVector.fromArray(S, b, b0 + k * n);
+            s0 = s0.add(bv.mul(a[a0 + k]));
+            s1 = s1.add(bv.mul(a[a0 + kd + k]));
+            s2 = s2.add(bv.mul(a[a0 + 2 * kd + k]));
+            s3 = s3.add(bv.mul(a[a0 + 3 * kd + k]));
+        }
+        s0.intoArray(tail, 0); s1.intoArray(tail, L); s2.intoArray(tail, 2 * L); s3.intoArray(tail, 3 * L);
+        for (int r = 0; r < 4; r++) System.arraycopy(tail, r * L, c, c0 + r * n, w);
+    }
+
+    private static void row1x4(float[] a, int a0, int kd, float[] b, int b0, int n, float[] c, int c0) {
+        FloatVector s0 = FloatVector.fromArray(S, c, c0), s1 = FloatVector.fromArray(S, c, c0 + L),
+                s2 = FloatVector.fromArray(S, c, c0 + 2 * L), s3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        for (int k = 0; k < kd; k++) {
+            int bk = b0 + k * n;
+            float v = a[a0 + k];
+            s0 = s0.add(FloatVector.fromArray(S, b, bk).mul(v));
+            s1 = s1.add(FloatVector.fromArray(S, b, bk + L).mul(v));
+            s2 = s2.add(FloatVector.fromArray(S, b, bk + 2 * L).mul(v));
+            s3 = s3.add(FloatVector.fromArray(S, b, bk + 3 * L).mul(v));
+        }
+        s0.intoArray(c, c0); s1.intoArray(c, c0 + L); s2.intoArray(c, c0 + 2 * L); s3.intoArray(c, c0 + 3 * L);
+    }
+
+    private static void row1x1(float[] a, int a0, int kd, float[] b, int b0, int n, float[] c, int c0) {
+        FloatVector s = FloatVector.fromArray(S, c, c0);
+        for (int k = 0; k < kd; k++) s = s.add(FloatVector.fromArray(S, b, b0 + k * n).mul(a[a0 + k]));
+        s.intoArray(c, c0);
+    }
+
+    private static void row1xPartial(float[] a, int a0, int kd, float[] b, int b0, int n, float[] c, int c0, int w, float[] tail) {
+        System.arraycopy(c, c0, tail, 0, w);
+        FloatVector s = FloatVector.fromArray(S, tail, 0);
+        for (int k = 0; k < kd; k++) s = s.add(FloatVector.fromArray(S, b, b0 + k * n).mul(a[a0 + k]));
+        s.intoArray(tail, 0);
+        System.arraycopy(tail, 0, c, c0, w);
+    }
+}
