@@ -121,12 +121,48 @@ public final class Kernels {
         }
     }
 
-    public static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    // expf: Cody-Waite range reduction and Cephes' degree-6 polynomial, in float. VectorKernels.exp repeats exactly
+    // these operations (multiply and add, never fused, same order), so both paths give the same bits.
+    static final float EXP_HI = 88f;
+    static final float EXP_LO = -87f;
+    static final float LOG2E = 1.44269504088896341f;
+    static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to the nearest integer
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float P0 = 1.9875691500e-4f;
+    static final float P1 = 1.3981999507e-3f;
+    static final float P2 = 8.3334519073e-3f;
+    static final float P3 = 4.1665795894e-2f;
+    static final float P4 = 1.6666665459e-1f;
+    static final float P5 = 5.0000001201e-1f;
+
+    /**
+     * e^x in float, within 2 ulp of the exact value on [-87, 88] (inputs are clamped to it; NaN stays NaN). Plain float
+     * operations so that the vector path can reproduce it bit for bit, which Math.exp in double cannot offer.
+     */
+    public static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float n = (x * LOG2E + ROUND) - ROUND;
+        float r = x - n * LN2_HI;
+        r = r - n * LN2_LO;
+        float p = P0;
+        p = p * r + P1;
+        p = p * r + P2;
+        p = p * r + P3;
+        p = p * r + P4;
+        p = p * r + P5;
+        p = p * (r * r) + r;
+        p = p + 1f;
+        return p * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
+    public static float sigmoid(float x) {
+        return 1f / (1f + exp(-x));
+    }
+
+    /** tanh(x) = 2 sigmoid(2x) - 1, on {@link #exp} (Math.tanh is a native call on JDK 17, slower than the step's gemm). */
     public static float tanh(float x) {
-        return (float) Math.tanh(x);
+        return 2f / (1f + exp(-2f * x)) - 1f;
     }
 
     /** Softmax of each of m rows of width n, in place, max-shifted for stability. */

@@ -1,6 +1,8 @@
 package io.seqstream.model;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -151,5 +153,71 @@ final class VectorKernels {
         for (int k = 0; k < kd; k++) s = s.add(FloatVector.fromArray(S, b, b0 + k * n).mul(a[a0 + k]));
         s.intoArray(tail, 0);
         System.arraycopy(tail, 0, c, c0, w);
+    }
+
+    /** {@link Kernels#exp} lane by lane, the same float operations in the same order. */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(Kernels.EXP_LO).min(Kernels.EXP_HI);
+        FloatVector n = x.mul(Kernels.LOG2E).add(Kernels.ROUND).sub(Kernels.ROUND);
+        FloatVector r = x.sub(n.mul(Kernels.LN2_HI));
+        r = r.sub(n.mul(Kernels.LN2_LO));
+        FloatVector p = FloatVector.broadcast(S, Kernels.P0);
+        p = p.mul(r).add(Kernels.P1);
+        p = p.mul(r).add(Kernels.P2);
+        p = p.mul(r).add(Kernels.P3);
+        p = p.mul(r).add(Kernels.P4);
+        p = p.mul(r).add(Kernels.P5);
+        p = p.mul(r.mul(r)).add(r);
+        p = p.add(1f);
+        IntVector e = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(e.reinterpretAsFloats());
+    }
+
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return one.div(one.add(exp(x.neg())));
+    }
+
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return FloatVector.broadcast(S, 2f).div(one.add(exp(x.mul(-2f)))).sub(one);
+    }
+
+    /**
+     * The GRU gates of one row for columns [0, returned value) in whole vectors, exactly as the scalar loop of
+     * {@link CellMath#forward} computes them; the caller does the remaining columns.
+     */
+    static int gruRow(int h, float[] act, int a, float[] hh, int r, float[] hPrev, int hp, float[] hOut, int o) {
+        int j = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; j + L <= h; j += L) {
+            FloatVector z = sigmoid(FloatVector.fromArray(S, act, a + j).add(FloatVector.fromArray(S, hh, r + j)));
+            FloatVector rg = sigmoid(FloatVector.fromArray(S, act, a + h + j).add(FloatVector.fromArray(S, hh, r + h + j)));
+            FloatVector n = tanh(FloatVector.fromArray(S, act, a + 2 * h + j).add(rg.mul(FloatVector.fromArray(S, hh, r + 2 * h + j))));
+            z.intoArray(act, a + j);
+            rg.intoArray(act, a + h + j);
+            n.intoArray(act, a + 2 * h + j);
+            one.sub(z).mul(n).add(z.mul(FloatVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, o + j);
+        }
+        return j;
+    }
+
+    /** The LSTM gates and state of one row for columns [0, returned value), as the scalar loop computes them. */
+    static int lstmRow(int h, float[] act, int a, float[] cPrev, int cp, float[] hOut, int o, float[] cOut, int co) {
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector ig = sigmoid(FloatVector.fromArray(S, act, a + j));
+            FloatVector fg = sigmoid(FloatVector.fromArray(S, act, a + h + j));
+            FloatVector gg = tanh(FloatVector.fromArray(S, act, a + 2 * h + j));
+            FloatVector og = sigmoid(FloatVector.fromArray(S, act, a + 3 * h + j));
+            ig.intoArray(act, a + j);
+            fg.intoArray(act, a + h + j);
+            gg.intoArray(act, a + 2 * h + j);
+            og.intoArray(act, a + 3 * h + j);
+            FloatVector c = fg.mul(FloatVector.fromArray(S, cPrev, cp + j)).add(ig.mul(gg));
+            c.intoArray(cOut, co + j);
+            og.mul(tanh(c)).intoArray(hOut, o + j);
+        }
+        return j;
     }
 }

@@ -52,6 +52,57 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void shouldComputeTheSameExpInVectorsAsInScalars() {
+        if (!Kernels.VECTOR) return;
+        Random rng = new Random(5);
+        int n = 4096;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) ((rng.nextDouble() * 2 - 1) * Math.pow(10, rng.nextInt(5) - 2));
+        x[0] = 0f;
+        x[1] = -0f;
+        x[2] = 1000f;
+        x[3] = -1000f;
+        x[4] = Float.NaN;
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] y = new float[n];
+        for (int i = 0; i + lanes <= n; i += lanes) {
+            VectorKernels.exp(jdk.incubator.vector.FloatVector.fromArray(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, x, i)).intoArray(y, i);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(Kernels.exp(x[i])), Float.floatToIntBits(y[i]), "exp(" + x[i] + ")");
+            if (Math.abs(x[i]) < 80) assertEquals(Math.exp(x[i]), y[i], Math.exp(x[i]) * 2.5e-7, "exp(" + x[i] + ")");
+        }
+    }
+
+    @Test
+    void shouldStepGruAndLstmRowsInVectorsAsInScalars() {
+        if (!Kernels.VECTOR) return;
+        Random rng = new Random(9);
+        int h = 40;
+        float[] act = random(rng, 4 * h);
+        float[] hh = random(rng, 3 * h);
+        float[] prev = random(rng, h);
+        float[] gru = act.clone();
+        float[] hOut = new float[h];
+        int done = VectorKernels.gruRow(h, gru, 0, hh, 0, prev, 0, hOut, 0);
+        for (int j = 0; j < done; j++) {
+            float z = Kernels.sigmoid(act[j] + hh[j]);
+            float rg = Kernels.sigmoid(act[h + j] + hh[h + j]);
+            float n = Kernels.tanh(act[2 * h + j] + rg * hh[2 * h + j]);
+            assertEquals(Float.floatToIntBits((1f - z) * n + z * prev[j]), Float.floatToIntBits(hOut[j]));
+            assertEquals(Float.floatToIntBits(n), Float.floatToIntBits(gru[2 * h + j]));
+        }
+        float[] lstm = act.clone();
+        float[] cOut = new float[h];
+        done = VectorKernels.lstmRow(h, lstm, 0, prev, 0, hOut, 0, cOut, 0);
+        for (int j = 0; j < done; j++) {
+            float c = Kernels.sigmoid(act[h + j]) * prev[j] + Kernels.sigmoid(act[j]) * Kernels.tanh(act[2 * h + j]);
+            assertEquals(Float.floatToIntBits(c), Float.floatToIntBits(cOut[j]));
+            assertEquals(Float.floatToIntBits(Kernels.sigmoid(act[3 * h + j]) * Kernels.tanh(c)), Float.floatToIntBits(hOut[j]));
+        }
+    }
+
     private static float[] random(Random rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = rng.nextFloat() * 2 - 1;
