@@ -127,6 +127,7 @@ public final class Kernels {
     static final float EXP_LO = -87f;
     static final float LOG2E = 1.44269504088896341f;
     static final float ROUND = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to the nearest integer
+    static final int EXP_BIAS = 0x4B400000 - 127;
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
     static final float P0 = 1.9875691500e-4f;
@@ -142,7 +143,8 @@ public final class Kernels {
      */
     public static float exp(float x) {
         x = Math.min(Math.max(x, EXP_LO), EXP_HI);
-        float n = (x * LOG2E + ROUND) - ROUND;
+        float t = x * LOG2E + ROUND;
+        float n = t - ROUND;
         float r = x - n * LN2_HI;
         r = r - n * LN2_LO;
         float p = P0;
@@ -153,7 +155,9 @@ public final class Kernels {
         p = p * r + P5;
         p = p * (r * r) + r;
         p = p + 1f;
-        return p * Float.intBitsToFloat(((int) n + 127) << 23);
+        // t's low mantissa bits hold n (t = 1.5 * 2^23 + n), which gives 2^n without a float-to-int conversion
+        // (the Vector API of JDK 17 does not compile that conversion to an instruction).
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - EXP_BIAS) << 23);
     }
 
     public static float sigmoid(float x) {

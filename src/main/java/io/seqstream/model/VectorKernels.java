@@ -158,7 +158,8 @@ final class VectorKernels {
     /** {@link Kernels#exp} lane by lane, the same float operations in the same order. */
     static FloatVector exp(FloatVector x) {
         x = x.max(Kernels.EXP_LO).min(Kernels.EXP_HI);
-        FloatVector n = x.mul(Kernels.LOG2E).add(Kernels.ROUND).sub(Kernels.ROUND);
+        FloatVector t = x.mul(Kernels.LOG2E).add(Kernels.ROUND);
+        FloatVector n = t.sub(Kernels.ROUND);
         FloatVector r = x.sub(n.mul(Kernels.LN2_HI));
         r = r.sub(n.mul(Kernels.LN2_LO));
         FloatVector p = FloatVector.broadcast(S, Kernels.P0);
@@ -169,7 +170,7 @@ final class VectorKernels {
         p = p.mul(r).add(Kernels.P5);
         p = p.mul(r.mul(r)).add(r);
         p = p.add(1f);
-        IntVector e = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector e = ((IntVector) t.reinterpretAsInts()).sub(Kernels.EXP_BIAS).lanewise(VectorOperators.LSHL, 23);
         return p.mul(e.reinterpretAsFloats());
     }
 
