@@ -169,18 +169,20 @@ public final class Kernels {
         return 2f / (1f + exp(-2f * x)) - 1f;
     }
 
-    /** Softmax of each of m rows of width n, in place, max-shifted for stability. */
+    /**
+     * Softmax of each of m rows of width n, in place, max-shifted for stability; each row is summed in column order
+     * in double whatever m is.
+     */
     public static void softmaxRows(float[] z, int off, int m, int n) {
         for (int i = 0; i < m; i++) {
             int r = off + i * n;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < n; j++) max = Math.max(max, z[r + j]);
+            // exp on whole vectors where the module is there, the same float exp on the rest: same bits either way.
+            int from = VECTOR ? VectorKernels.expShifted(z, r, n, max) : 0;
+            for (int j = from; j < n; j++) z[r + j] = exp(z[r + j] - max);
             double sum = 0;
-            for (int j = 0; j < n; j++) {
-                float e = (float) Math.exp(z[r + j] - max);
-                z[r + j] = e;
-                sum += e;
-            }
+            for (int j = 0; j < n; j++) sum += z[r + j];
             float inv = (float) (1.0 / sum);
             for (int j = 0; j < n; j++) z[r + j] *= inv;
         }

@@ -221,4 +221,11 @@ final class VectorKernels {
         }
         return j;
     }
+
+    /** z[off + j] = exp(z[off + j] - shift) for j in [0, returned value), whole vectors only. */
+    static int expShifted(float[] z, int off, int n, float shift) {
+        int j = 0;
+        for (; j + L <= n; j += L) exp(FloatVector.fromArray(S, z, off + j).sub(shift)).intoArray(z, off + j);
+        return j;
+    }
 }
