@@ -77,6 +77,10 @@ public final class Kernels {
     /** G[kd,n] += A[m,kd]^T * D[m,n]: the weight gradient of a product, accumulated row by row. */
     public static void mulAddTransposedLeft(float[] a, int aOff, int m, int kd, float[] d, int dOff, int n,
                                             float[] g, int gOff) {
+        if (VECTOR) {
+            VectorKernels.mulAddTransposedLeft(a, aOff, m, kd, d, dOff, n, g, gOff);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * kd;
             int di = dOff + i * n;

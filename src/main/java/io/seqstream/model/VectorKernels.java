@@ -228,4 +228,87 @@ final class VectorKernels {
         for (; j + L <= n; j += L) exp(FloatVector.fromArray(S, z, off + j).sub(shift)).intoArray(z, off + j);
         return j;
     }
+
+    /**
+     * {@link Kernels#mulAddTransposedLeft} (the weight gradient G += A^T D of the trainer), register-blocked over 4 rows
+     * of G by up to 4 vectors of columns, summing over the m rows of A and D in order. Unlike the scalar loop it does
+     * not skip zero entries of A, which can only change the sign of a zero in G.
+     */
+    static void mulAddTransposedLeft(float[] a, int aOff, int m, int kd, float[] d, int dOff, int n, float[] g, int gOff) {
+        int rem = n % L;
+        boolean tailFits = rem != 0 && m > 0 && dOff + (m - 1) * n + (n - rem) + L <= d.length;
+        float[] tail = tailFits ? TAIL.get() : null;
+        int k = 0;
+        for (; k + 3 < kd; k += 4) {
+            int j = 0;
+            for (; j + 4 * L <= n; j += 4 * L) gradRows4x4(a, aOff + k, m, kd, d, dOff + j, n, g, gOff + k * n + j);
+            for (; j + L <= n; j += L) gradRows4x1(a, aOff + k, m, kd, d, dOff + j, n, g, gOff + k * n + j, n);
+            if (j < n) {
+                if (tailFits) {
+                    int w = n - j;
+                    for (int r = 0; r < 4; r++) System.arraycopy(g, gOff + (k + r) * n + j, tail, r * L, w);
+                    gradRows4x1(a, aOff + k, m, kd, d, dOff + j, n, tail, 0, L);
+                    for (int r = 0; r < 4; r++) System.arraycopy(tail, r * L, g, gOff + (k + r) * n + j, w);
+                } else {
+                    gradScalar(a, aOff, m, kd, k, k + 4, d, dOff, n, j, g, gOff);
+                }
+            }
+        }
+        if (k < kd) gradScalar(a, aOff, m, kd, k, kd, d, dOff, n, 0, g, gOff);
+    }
+
+    private static void gradScalar(float[] a, int aOff, int m, int kd, int k0, int k1, float[] d, int dOff, int n, int from,
+                                   float[] g, int gOff) {
+        for (int i = 0; i < m; i++) {
+            int di = dOff + i * n;
+            for (int k = k0; k < k1; k++) {
+                float v = a[aOff + i * kd + k];
+                int gk = gOff + k * n;
+                for (int j = from; j < n; j++) g[gk + j] = g[gk + j] + v * d[di + j];
+            }
+        }
+    }
+
+    private static void gradRows4x4(float[] a, int a0, int m, int kd, float[] d, int d0, int n, float[] g, int g0) {
+        int g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
+        FloatVector s00 = FloatVector.fromArray(S, g, g0), s01 = FloatVector.fromArray(S, g, g0 + L),
+                s02 = FloatVector.fromArray(S, g, g0 + 2 * L), s03 = FloatVector.fromArray(S, g, g0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, g, g1), s11 = FloatVector.fromArray(S, g, g1 + L),
+                s12 = FloatVector.fromArray(S, g, g1 + 2 * L), s13 = FloatVector.fromArray(S, g, g1 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, g, g2), s21 = FloatVector.fromArray(S, g, g2 + L),
+                s22 = FloatVector.fromArray(S, g, g2 + 2 * L), s23 = FloatVector.fromArray(S, g, g2 + 3 * L);
+        FloatVector s30 = FloatVector.fromArray(S, g, g3), s31 = FloatVector.fromArray(S, g, g3 + L),
+                s32 = FloatVector.fromArray(S, g, g3 + 2 * L), s33 = FloatVector.fromArray(S, g, g3 + 3 * L);
+        for (int i = 0; i < m; i++) {
+            int di = d0 + i * n;
+            int ai = a0 + i * kd;
+            FloatVector d0v = FloatVector.fromArray(S, d, di), d1v = FloatVector.fromArray(S, d, di + L),
+                    d2v = FloatVector.fromArray(S, d, di + 2 * L), d3v = FloatVector.fromArray(S, d, di + 3 * L);
+            float v0 = a[ai], v1 = a[ai + 1], v2 = a[ai + 2], v3 = a[ai + 3];
+            s00 = s00.add(d0v.mul(v0)); s01 = s01.add(d1v.mul(v0)); s02 = s02.add(d2v.mul(v0)); s03 = s03.add(d3v.mul(v0));
+            s10 = s10.add(d0v.mul(v1)); s11 = s11.add(d1v.mul(v1)); s12 = s12.add(d2v.mul(v1)); s13 = s13.add(d3v.mul(v1));
+            s20 = s20.add(d0v.mul(v2)); s21 = s21.add(d1v.mul(v2)); s22 = s22.add(d2v.mul(v2)); s23 = s23.add(d3v.mul(v2));
+            s30 = s30.add(d0v.mul(v3)); s31 = s31.add(d1v.mul(v3)); s32 = s32.add(d2v.mul(v3)); s33 = s33.add(d3v.mul(v3));
+        }
+        s00.intoArray(g, g0); s01.intoArray(g, g0 + L); s02.intoArray(g, g0 + 2 * L); s03.intoArray(g, g0 + 3 * L);
+        s10.intoArray(g, g1); s11.intoArray(g, g1 + L); s12.intoArray(g, g1 + 2 * L); s13.intoArray(g, g1 + 3 * L);
+        s20.intoArray(g, g2); s21.intoArray(g, g2 + L); s22.intoArray(g, g2 + 2 * L); s23.intoArray(g, g2 + 3 * L);
+        s30.intoArray(g, g3); s31.intoArray(g, g3 + L); s32.intoArray(g, g3 + 2 * L); s33.intoArray(g, g3 + 3 * L);
+    }
+
+    /** 4 rows of G (in out at o0, row stride os) by one vector of columns. */
+    private static void gradRows4x1(float[] a, int a0, int m, int kd, float[] d, int d0, int n, float[] out, int o0,
+                                    int os) {
+        FloatVector s0 = FloatVector.fromArray(S, out, o0), s1 = FloatVector.fromArray(S, out, o0 + os),
+                s2 = FloatVector.fromArray(S, out, o0 + 2 * os), s3 = FloatVector.fromArray(S, out, o0 + 3 * os);
+        for (int i = 0; i < m; i++) {
+            FloatVector dv = FloatVector.fromArray(S, d, d0 + i * n);
+            int ai = a0 + i * kd;
+            s0 = s0.add(dv.mul(a[ai]));
+            s1 = s1.add(dv.mul(a[ai + 1]));
+            s2 = s2.add(dv.mul(a[ai + 2]));
+            s3 = s3.add(dv.mul(a[ai + 3]));
+        }
+        s0.intoArray(out, o0); s1.intoArray(out, o0 + os); s2.intoArray(out, o0 + 2 * os); s3.intoArray(out, o0 + 3 * os);
+    }
 }

@@ -37,6 +37,31 @@ class KernelsTest {
     }
 
     @Test
+    void shouldAccumulateWeightGradientsInRowOrder() {
+        Random rng = new Random(11);
+        for (int m : new int[]{1, 3, 50}) {
+            for (int kd : new int[]{1, 5, 64}) {
+                for (int n : new int[]{3, 16, 27, 192}) {
+                    for (int pad : new int[]{0, 40}) {
+                        float[] a = random(rng, 2 + m * kd);
+                        float[] d = random(rng, 1 + m * n + pad);
+                        float[] g0 = random(rng, 4 + kd * n);
+                        float[] expected = g0.clone();
+                        for (int i = 0; i < m; i++) {
+                            for (int k = 0; k < kd; k++) {
+                                for (int j = 0; j < n; j++) expected[4 + k * n + j] += a[2 + i * kd + k] * d[1 + i * n + j];
+                            }
+                        }
+                        float[] actual = g0.clone();
+                        Kernels.mulAddTransposedLeft(a, 2, m, kd, d, 1, n, actual, 4);
+                        assertArrayEquals(expected, actual, "m=" + m + " k=" + kd + " n=" + n + " pad=" + pad);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldNotDependOnTheNumberOfRows() {
         Random rng = new Random(3);
         int kd = 64;
