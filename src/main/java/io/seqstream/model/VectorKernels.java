@@ -1,7 +1,6 @@
 package io.seqstream.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -155,77 +154,148 @@ final class VectorKernels {
         System.arraycopy(tail, 0, c, c0, w);
     }
 
-    /** {@link Kernels#exp} lane by lane, the same float operations in the same order. */
+    /**
+     * {@link Kernels#exp} lane by lane, the same float operations in the same order. The hot loops below repeat this
+     * body inline instead of calling it (see {@link #sigmoid}); tests compare it with the scalar exp.
+     */
     static FloatVector exp(FloatVector x) {
         x = x.max(Kernels.EXP_LO).min(Kernels.EXP_HI);
         FloatVector t = x.mul(Kernels.LOG2E).add(Kernels.ROUND);
         FloatVector n = t.sub(Kernels.ROUND);
         FloatVector r = x.sub(n.mul(Kernels.LN2_HI));
         r = r.sub(n.mul(Kernels.LN2_LO));
-        FloatVector p = FloatVector.broadcast(S, Kernels.P0);
-        p = p.mul(r).add(Kernels.P1);
+        FloatVector p = r.mul(Kernels.P0).add(Kernels.P1);
         p = p.mul(r).add(Kernels.P2);
         p = p.mul(r).add(Kernels.P3);
         p = p.mul(r).add(Kernels.P4);
         p = p.mul(r).add(Kernels.P5);
         p = p.mul(r.mul(r)).add(r);
         p = p.add(1f);
-        IntVector e = ((IntVector) t.reinterpretAsInts()).sub(Kernels.EXP_BIAS).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(e.reinterpretAsFloats());
+        return p.mul(t.reinterpretAsInts().sub(Kernels.EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
     }
 
-    private static FloatVector sigmoid(FloatVector x) {
+    // The nonlinearities work array to array with exp written out inside the loop: as methods taking and returning
+    // FloatVector they were not always inlined with exact types, and C2 then left vector operations as allocating
+    // Java calls (JFR allocation samples in lanewiseTemplate, and one run at 40x the normal time).
+
+    /** dst[j] = sigmoid(src[j]) = 1 / (1 + exp(-src[j])) for j in [0, w), w a multiple of the vector length. */
+    private static void sigmoid(float[] src, int so, float[] dst, int d0, int w) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(one.add(exp(x.neg())));
+        for (int j = 0; j < w; j += L) {
+            FloatVector x = FloatVector.fromArray(S, src, so + j).neg();
+            x = x.max(Kernels.EXP_LO).min(Kernels.EXP_HI);
+            FloatVector t = x.mul(Kernels.LOG2E).add(Kernels.ROUND);
+            FloatVector n = t.sub(Kernels.ROUND);
+            FloatVector r = x.sub(n.mul(Kernels.LN2_HI));
+            r = r.sub(n.mul(Kernels.LN2_LO));
+            FloatVector p = r.mul(Kernels.P0).add(Kernels.P1);
+            p = p.mul(r).add(Kernels.P2);
+            p = p.mul(r).add(Kernels.P3);
+            p = p.mul(r).add(Kernels.P4);
+            p = p.mul(r).add(Kernels.P5);
+            p = p.mul(r.mul(r)).add(r);
+            p = p.add(1f);
+            FloatVector e = p.mul(t.reinterpretAsInts().sub(Kernels.EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            one.div(one.add(e)).intoArray(dst, d0 + j);
+        }
     }
 
-    private static FloatVector tanh(FloatVector x) {
+    /** dst[j] = tanh(src[j]) = 2 / (1 + exp(-2 src[j])) - 1 for j in [0, w), w a multiple of the vector length. */
+    private static void tanh(float[] src, int so, float[] dst, int d0, int w) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return FloatVector.broadcast(S, 2f).div(one.add(exp(x.mul(-2f)))).sub(one);
+        FloatVector two = FloatVector.broadcast(S, 2f);
+        for (int j = 0; j < w; j += L) {
+            FloatVector x = FloatVector.fromArray(S, src, so + j).mul(-2f);
+            x = x.max(Kernels.EXP_LO).min(Kernels.EXP_HI);
+            FloatVector t = x.mul(Kernels.LOG2E).add(Kernels.ROUND);
+            FloatVector n = t.sub(Kernels.ROUND);
+            FloatVector r = x.sub(n.mul(Kernels.LN2_HI));
+            r = r.sub(n.mul(Kernels.LN2_LO));
+            FloatVector p = r.mul(Kernels.P0).add(Kernels.P1);
+            p = p.mul(r).add(Kernels.P2);
+            p = p.mul(r).add(Kernels.P3);
+            p = p.mul(r).add(Kernels.P4);
+            p = p.mul(r).add(Kernels.P5);
+            p = p.mul(r.mul(r)).add(r);
+            p = p.add(1f);
+            FloatVector e = p.mul(t.reinterpretAsInts().sub(Kernels.EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            two.div(one.add(e)).sub(one).intoArray(dst, d0 + j);
+        }
+    }
+
+    /** x[j] = x[j] + y[j] for j in [0, w). */
+    private static void addInto(float[] x, int xo, float[] y, int yo, int w) {
+        for (int j = 0; j < w; j += L) {
+            FloatVector.fromArray(S, x, xo + j).add(FloatVector.fromArray(S, y, yo + j)).intoArray(x, xo + j);
+        }
     }
 
     /**
      * The GRU gates of one row for columns [0, returned value) in whole vectors, exactly as the scalar loop of
-     * {@link CellMath#forward} computes them; the caller does the remaining columns.
+     * {@link CellMath#forward} computes them (same operations per element, in passes); the caller does the rest.
      */
     static int gruRow(int h, float[] act, int a, float[] hh, int r, float[] hPrev, int hp, float[] hOut, int o) {
-        int j = 0;
+        int w = h - h % L;
+        if (w == 0) return 0;
+        addInto(act, a, hh, r, w);
+        sigmoid(act, a, act, a, w);
+        addInto(act, a + h, hh, r + h, w);
+        sigmoid(act, a + h, act, a + h, w);
+        for (int j = 0; j < w; j += L) {
+            FloatVector rg = FloatVector.fromArray(S, act, a + h + j);
+            FloatVector.fromArray(S, act, a + 2 * h + j).add(rg.mul(FloatVector.fromArray(S, hh, r + 2 * h + j)))
+                    .intoArray(act, a + 2 * h + j);
+        }
+        tanh(act, a + 2 * h, act, a + 2 * h, w);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        for (; j + L <= h; j += L) {
-            FloatVector z = sigmoid(FloatVector.fromArray(S, act, a + j).add(FloatVector.fromArray(S, hh, r + j)));
-            FloatVector rg = sigmoid(FloatVector.fromArray(S, act, a + h + j).add(FloatVector.fromArray(S, hh, r + h + j)));
-            FloatVector n = tanh(FloatVector.fromArray(S, act, a + 2 * h + j).add(rg.mul(FloatVector.fromArray(S, hh, r + 2 * h + j))));
-            z.intoArray(act, a + j);
-            rg.intoArray(act, a + h + j);
-            n.intoArray(act, a + 2 * h + j);
+        for (int j = 0; j < w; j += L) {
+            FloatVector z = FloatVector.fromArray(S, act, a + j);
+            FloatVector n = FloatVector.fromArray(S, act, a + 2 * h + j);
             one.sub(z).mul(n).add(z.mul(FloatVector.fromArray(S, hPrev, hp + j))).intoArray(hOut, o + j);
         }
-        return j;
+        return w;
     }
 
     /** The LSTM gates and state of one row for columns [0, returned value), as the scalar loop computes them. */
     static int lstmRow(int h, float[] act, int a, float[] cPrev, int cp, float[] hOut, int o, float[] cOut, int co) {
-        int j = 0;
-        for (; j + L <= h; j += L) {
-            FloatVector ig = sigmoid(FloatVector.fromArray(S, act, a + j));
-            FloatVector fg = sigmoid(FloatVector.fromArray(S, act, a + h + j));
-            FloatVector gg = tanh(FloatVector.fromArray(S, act, a + 2 * h + j));
-            FloatVector og = sigmoid(FloatVector.fromArray(S, act, a + 3 * h + j));
-            ig.intoArray(act, a + j);
-            fg.intoArray(act, a + h + j);
-            gg.intoArray(act, a + 2 * h + j);
-            og.intoArray(act, a + 3 * h + j);
-            FloatVector c = fg.mul(FloatVector.fromArray(S, cPrev, cp + j)).add(ig.mul(gg));
-            c.intoArray(cOut, co + j);
-            og.mul(tanh(c)).intoArray(hOut, o + j);
+        int w = h - h % L;
+        if (w == 0) return 0;
+        sigmoid(act, a, act, a, w);
+        sigmoid(act, a + h, act, a + h, w);
+        tanh(act, a + 2 * h, act, a + 2 * h, w);
+        sigmoid(act, a + 3 * h, act, a + 3 * h, w);
+        for (int j = 0; j < w; j += L) {
+            FloatVector ig = FloatVector.fromArray(S, act, a + j);
+            FloatVector fg = FloatVector.fromArray(S, act, a + h + j);
+            FloatVector gg = FloatVector.fromArray(S, act, a + 2 * h + j);
+            fg.mul(FloatVector.fromArray(S, cPrev, cp + j)).add(ig.mul(gg)).intoArray(cOut, co + j);
         }
-        return j;
+        tanh(cOut, co, hOut, o, w);
+        for (int j = 0; j < w; j += L) {
+            FloatVector.fromArray(S, act, a + 3 * h + j).mul(FloatVector.fromArray(S, hOut, o + j)).intoArray(hOut, o + j);
+        }
+        return w;
     }
 
     /** z[off + j] = exp(z[off + j] - shift) for j in [0, returned value), whole vectors only. */
     static int expShifted(float[] z, int off, int n, float shift) {
         int j = 0;
-        for (; j + L <= n; j += L) exp(FloatVector.fromArray(S, z, off + j).sub(shift)).intoArray(z, off + j);
+        for (; j + L <= n; j += L) {
+            FloatVector x = FloatVector.fromArray(S, z, off + j).sub(shift);
+            x = x.max(Kernels.EXP_LO).min(Kernels.EXP_HI);
+            FloatVector t = x.mul(Kernels.LOG2E).add(Kernels.ROUND);
+            FloatVector n2 = t.sub(Kernels.ROUND);
+            FloatVector r = x.sub(n2.mul(Kernels.LN2_HI));
+            r = r.sub(n2.mul(Kernels.LN2_LO));
+            FloatVector p = r.mul(Kernels.P0).add(Kernels.P1);
+            p = p.mul(r).add(Kernels.P2);
+            p = p.mul(r).add(Kernels.P3);
+            p = p.mul(r).add(Kernels.P4);
+            p = p.mul(r).add(Kernels.P5);
+            p = p.mul(r.mul(r)).add(r);
+            p = p.add(1f);
+            p.mul(t.reinterpretAsInts().sub(Kernels.EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).intoArray(z, off + j);
+        }
         return j;
     }
 
