@@ -94,6 +94,7 @@ final class BenchCommand {
         String cells = args.get("cells", "gru,lstm");
         String hidden = args.get("hidden", "64,128");
         String ks = args.get("k", "1,16,256,2048");
+        StepBench.warmUp(args.decimal("warm-up", 4));
         for (String c : cells.split(",")) {
             for (String h : hidden.split(",")) {
                 for (String k : ks.split(",")) {

@@ -71,8 +71,9 @@ public final class Main {
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
-              bench      e2e: tokens/s through the embedded broker with exactly-once on, JSON to target/bench/
-                         [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE]
+              bench      e2e: tokens/s through the embedded broker with exactly-once on, beside a Kafka-only transactional
+                         loop (same records, no model), JSON + markdown to target/bench/e2e.{json,md}
+                         [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE] [--no-reference]
                  bench ws: tokens/s to WebSocket clients, all reading vs beside clients that never read
                          [--clients 100] [--tokens 200] [--slow 5] [--model FILE]
                  bench step: us/token of the batched step beside PyTorch GRUCell/LSTMCell (bench/pytorch_step.py),
