@@ -89,7 +89,7 @@ public final class EndToEndBench {
         }
     }
 
-    private static void produceBacklog(String bootstrap, String topic, int streams, long tokens) {
+    static void produceBacklog(String bootstrap, String topic, int streams, long tokens) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");

@@ -29,6 +29,17 @@ public final class StepBench {
         }
     }
 
+    /**
+     * Untimed runs of every cell on small and large waves, so that C2 has compiled the Vector API kernels before the
+     * first measurement: until then they run as allocating Java code, hundreds of times slower (the first shape of a
+     * run once measured 1785 us per token instead of about 2).
+     */
+    public static void warmUp(double seconds) {
+        for (CellType cell : new CellType[]{CellType.GRU, CellType.LSTM}) {
+            for (int k : new int[]{1, 64}) run(cell, 64, k, seconds / 4);
+        }
+    }
+
     public static Result run(CellType cell, int hidden, int k, double seconds) {
         ModelSpec spec = ModelSpec.oneHot(cell, hidden, 27, 27);
         Parameters p = Parameters.xavier(spec, 1);

@@ -1,9 +1,13 @@
 package io.seqstream.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.seqstream.bench.DeterminismBench;
 import io.seqstream.bench.EndToEndBench;
+import io.seqstream.bench.KafkaOnlyBench;
+import io.seqstream.bench.PyTorchReference;
+import io.seqstream.bench.TrainBench;
 import io.seqstream.bench.StepBench;
 import io.seqstream.bench.WebSocketBench;
 import io.seqstream.model.ModelSnapshot;
@@ -15,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code bench}: measurements written as JSON (never asserted in tests). */
 final class BenchCommand {
@@ -24,24 +29,49 @@ final class BenchCommand {
     static int run(Args args, PrintStream out) throws Exception {
         String what = args.positional().isEmpty() ? "e2e" : args.positional().get(0);
         if (what.equals("step")) return step(args, out);
+        if (what.equals("train")) return train(args, out);
         if (what.equals("determinism")) return determinism(args, out);
         if (what.equals("ws")) return ws(args, out);
-        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, determinism, ws)");
+        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws)");
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         int streams = args.integer("streams", 10_000);
         long tokens = args.integer("tokens", 200_000);
         List<Map<String, Object>> results = new ArrayList<>();
+        StringBuilder md = new StringBuilder("| max.poll.records | seqstream tokens/s | Kafka-only loop tokens/s | ratio | mean wave |\n"
+                + "|---|---|---|---|---|\n");
+        // The reference writes outputs as large as the echo outputs of a typical stream id and position.
+        float[] sample = new float[model.metadata().spec().classes()];
+        sample[1] = 0.987654f;
+        int outputBytes = io.seqstream.stream.OutputFormat.format(io.seqstream.serve.ServedModel.of(model), "bench",
+                "stream-" + (streams - 1), 19, "a", sample, 0, sample.length, System.currentTimeMillis()).length;
         for (String poll : args.get("max-poll-records", "2000").split(",")) {
-            EndToEndBench.Result r = EndToEndBench.run(model, streams, tokens, args.integer("threads", 1), Integer.parseInt(poll.trim()));
+            int mpr = Integer.parseInt(poll.trim());
+            EndToEndBench.Result r = EndToEndBench.run(model, streams, tokens, args.integer("threads", 1), mpr);
             out.printf(Locale.ROOT, "e2e: %d tokens over %d streams, %d thread(s), max.poll.records %d: %.0f tokens/s "
                             + "(%.2f s), %d waves, mean wave %.1f streams, largest %.0f%n",
                     r.tokens(), r.streams(), r.threads(), r.maxPollRecords(), r.tokensPerSecond(), r.seconds(), r.waves(),
                     r.meanWave(), r.maxWave());
-            results.add(r.toMap());
+            Map<String, Object> m = r.toMap();
+            if (!args.flag("no-reference")) {
+                KafkaOnlyBench.Result k = KafkaOnlyBench.run(streams, tokens, mpr, outputBytes);
+                out.printf(Locale.ROOT, "e2e: Kafka-only transactional loop, %d-byte outputs: %.0f tokens/s (%.2f s, %d transactions); "
+                        + "ratio %.2f%n", k.outputBytes(), k.tokensPerSecond(), k.seconds(), k.transactions(),
+                        r.tokensPerSecond() / k.tokensPerSecond());
+                m.put("kafkaOnly", k.toMap());
+                m.put("ratio", r.tokensPerSecond() / k.tokensPerSecond());
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2fx | %.1f |%n", mpr, r.tokensPerSecond(),
+                        k.tokensPerSecond(), r.tokensPerSecond() / k.tokensPerSecond(), r.meanWave()));
+            } else {
+                md.append(String.format(Locale.ROOT, "| %d | %.0f | - | - | %.1f |%n", mpr, r.tokensPerSecond(), r.meanWave()));
+            }
+            results.add(m);
         }
+        out.print(md);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.metadata().name());
-        return write(Path.of(args.get("out", "target/bench/e2e.json")), "e2e", doc, results, out);
+        Path json = Path.of(args.get("out", "target/bench/e2e.json"));
+        writeMarkdown(json, md, out);
+        return write(json, "e2e", doc, results, out);
     }
 
     private static int ws(Args args, PrintStream out) throws Exception {
@@ -70,9 +100,13 @@ final class BenchCommand {
     private static int step(Args args, PrintStream out) throws Exception {
         List<Map<String, Object>> results = new ArrayList<>();
         double seconds = args.decimal("seconds", 2);
-        for (String c : args.get("cells", "gru,lstm").split(",")) {
-            for (String h : args.get("hidden", "64,128").split(",")) {
-                for (String k : args.get("k", "1,16,256,2048").split(",")) {
+        String cells = args.get("cells", "gru,lstm");
+        String hidden = args.get("hidden", "64,128");
+        String ks = args.get("k", "1,16,256,2048");
+        StepBench.warmUp(args.decimal("warm-up", 4));
+        for (String c : cells.split(",")) {
+            for (String h : hidden.split(",")) {
+                for (String k : ks.split(",")) {
                     StepBench.Result r = StepBench.run(io.seqstream.model.CellType.parse(c), Integer.parseInt(h.trim()),
                             Integer.parseInt(k.trim()), seconds);
                     out.printf(Locale.ROOT, "step %-4s H=%-4d K=%-5d %9.1f us/call %7.2f us/token%n", r.cell(), r.hidden(), r.k(),
@@ -81,7 +115,109 @@ final class BenchCommand {
                 }
             }
         }
-        return write(Path.of(args.get("out", "target/bench/step.json")), "step", new LinkedHashMap<>(), results, out);
+        // The reference runs after the Java side, in the same invocation, so both see the same machine state.
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Path script = Path.of("bench/pytorch_step.py");
+        Optional<String> skip = PyTorchReference.unavailable(script);
+        Map<String, JsonNode> ref = new LinkedHashMap<>();
+        if (skip.isPresent()) {
+            out.println("step: PyTorch reference skipped: " + skip.get());
+            doc.put("pytorchSkipped", skip.get());
+        } else {
+            JsonNode py = PyTorchReference.run(script, List.of("--cells", cells, "--hidden", hidden, "--k", ks,
+                    "--seconds", String.valueOf(seconds), "--threads", args.get("torch-threads", "1,2")), 3600);
+            doc.put("pytorch", Map.of("torch", py.path("torch").asText(), "threads", py.path("threads").toString()));
+            for (JsonNode r : py.path("results")) ref.put(stepKey(r.path("cell").asText(), r.path("hidden").asInt(), r.path("k").asInt()), r);
+        }
+        StringBuilder md = new StringBuilder("| cell | H | K | seqstream us/token | PyTorch us/token (threads) | ratio |\n|---|---|---|---|---|---|\n");
+        for (Map<String, Object> r : results) {
+            JsonNode py = ref.get(stepKey((String) r.get("cell"), (Integer) r.get("hidden"), (Integer) r.get("k")));
+            double java = (Double) r.get("usPerToken");
+            String pyCell = "skipped";
+            String ratio = "-";
+            if (py != null) {
+                double t = py.path("usPerToken").asDouble();
+                r.put("pytorchUsPerToken", t);
+                r.put("pytorchThreads", py.path("threads").asInt());
+                r.put("pytorchUsPerTokenByThreads", py.path("usPerTokenByThreads"));
+                r.put("ratio", java / t);
+                pyCell = String.format(Locale.ROOT, "%.2f (%d)", t, py.path("threads").asInt());
+                ratio = String.format(Locale.ROOT, "%.2fx", java / t);
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %s | %s |%n", r.get("cell"), r.get("hidden"), r.get("k"),
+                    java, pyCell, ratio));
+        }
+        out.print(md);
+        Path json = Path.of(args.get("out", "target/bench/step.json"));
+        writeMarkdown(json, md, out);
+        return write(json, "step", doc, results, out);
+    }
+
+    private static String stepKey(String cell, int hidden, int k) {
+        return cell.toUpperCase(Locale.ROOT) + "/" + hidden + "/" + k;
+    }
+
+    private static int train(Args args, PrintStream out) throws Exception {
+        List<Map<String, Object>> results = new ArrayList<>();
+        java.time.Duration max = java.time.Duration.ofSeconds(args.integer("max-seconds", 600));
+        long seed = args.integer("seed", 1);
+        List<String> variants = List.of(args.get("variants", "plain,curriculum").split(","));
+        for (String v : variants) {
+            TrainBench.Result r = TrainBench.run(v.trim().equals("curriculum"), seed, max);
+            out.printf(Locale.ROOT, "train %-32s %6d batches %7.1f s held-out %.4f%s%n", r.variant(), r.batches(), r.seconds(),
+                    r.heldOutAccuracy(), r.solved() ? "" : " (not solved)");
+            results.add(r.toMap());
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Path script = Path.of("bench/pytorch_train_echo.py");
+        Optional<String> skip = PyTorchReference.unavailable(script);
+        List<Map<String, Object>> refs = new ArrayList<>();
+        if (skip.isPresent()) {
+            out.println("train: PyTorch reference skipped: " + skip.get());
+            doc.put("pytorchSkipped", skip.get());
+        } else {
+            // One run per thread count: on a shared 2-core machine 2 intra-op threads can be far slower than 1.
+            for (String t : args.get("torch-threads", "1,2").split(",")) {
+                JsonNode py = PyTorchReference.run(script, List.of("--seed", String.valueOf(seed), "--threads", t.trim()), 3600);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("variant", "PyTorch " + py.path("torch").asText() + ", length 20 only, " + py.path("threads").asInt() + " thread(s)");
+                m.put("batches", py.path("batches").asLong());
+                m.put("seconds", py.path("seconds").asDouble());
+                m.put("heldOutAccuracy", py.path("heldOutAccuracy").asDouble());
+                m.put("solved", py.path("solved").asBoolean());
+                out.printf(Locale.ROOT, "train %-32s %6d batches %7.1f s held-out %.4f%n", m.get("variant"), m.get("batches"),
+                        m.get("seconds"), m.get("heldOutAccuracy"));
+                refs.add(m);
+            }
+            doc.put("pytorch", refs);
+        }
+        // Ratios against the fastest solved PyTorch run.
+        double best = refs.stream().filter(m -> (Boolean) m.get("solved")).mapToDouble(m -> (Double) m.get("seconds")).min().orElse(Double.NaN);
+        StringBuilder md = new StringBuilder("| run | batches to 99 % | seconds | held-out accuracy | time ratio to fastest PyTorch |\n|---|---|---|---|---|\n");
+        List<Map<String, Object>> rows = new ArrayList<>(results);
+        rows.addAll(refs);
+        for (Map<String, Object> r : rows) {
+            String ratio = "-";
+            if (!Double.isNaN(best) && (Boolean) r.get("solved")) {
+                double x = (Double) r.get("seconds") / best;
+                r.put("ratio", x);
+                ratio = String.format(Locale.ROOT, "%.2fx", x);
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %d%s | %.1f | %.4f | %s |%n", r.get("variant"), r.get("batches"),
+                    (Boolean) r.get("solved") ? "" : " (not solved)", r.get("seconds"), r.get("heldOutAccuracy"), ratio));
+        }
+        out.print(md);
+        Path json = Path.of(args.get("out", "target/bench/train.json"));
+        writeMarkdown(json, md, out);
+        return write(json, "train", doc, results, out);
+    }
+
+    /** The markdown table next to the JSON file: same name, .md. */
+    private static void writeMarkdown(Path json, CharSequence md, PrintStream out) throws Exception {
+        Path file = json.resolveSibling(json.getFileName().toString().replaceFirst("\\.json$", "") + ".md");
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, md);
+        out.println("wrote " + file);
     }
 
     private static int determinism(Args args, PrintStream out) throws Exception {

@@ -71,10 +71,17 @@ public final class Main {
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
-              bench      e2e: tokens/s through the embedded broker with exactly-once on, JSON to target/bench/
-                         [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE]
+              bench      e2e: tokens/s through the embedded broker with exactly-once on, beside a Kafka-only transactional
+                         loop (same records, no model), JSON + markdown to target/bench/e2e.{json,md}
+                         [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE] [--no-reference]
                  bench ws: tokens/s to WebSocket clients, all reading vs beside clients that never read
                          [--clients 100] [--tokens 200] [--slow 5] [--model FILE]
+                 bench step: us/token of the batched step beside PyTorch GRUCell/LSTMCell (bench/pytorch_step.py),
+                         JSON + markdown to target/bench/step.{json,md} [--cells gru,lstm] [--hidden 64,128]
+                         [--k 1,16,256,2048] [--seconds 2] [--torch-threads 1,2]
+                 bench train: time and batches to 99 % on echo delay 4 (GRU 64, batch 50, Adam 1e-3) beside PyTorch
+                         (bench/pytorch_train_echo.py) [--variants plain,curriculum] [--seed 1] [--max-seconds 600]
+                 bench determinism: does a row's output change with the number of rows (ND4J vs the own kernels)
               topics     create the topics declared in topics/ that are missing
 
             every command: [--config FILE] [--set key=value]... [--bootstrap HOST:PORT]

@@ -44,7 +44,8 @@ public final class CellMath {
                     int o = hOff + i * h;
                     int co = cOff + i * h;
                     int cp = cpOff + i * h;
-                    for (int j = 0; j < h; j++) {
+                    int from = Kernels.VECTOR ? VectorKernels.lstmRow(h, act, a, cPrev, cp, hOut, o, cOut, co) : 0;
+                    for (int j = from; j < h; j++) {
                         float ig = sigmoid(act[a + j]);
                         float fg = sigmoid(act[a + h + j]);
                         float gg = tanh(act[a + 2 * h + j]);
@@ -67,7 +68,8 @@ public final class CellMath {
                     int r = hhOff + i * gh;
                     int o = hOff + i * h;
                     int hp = hpOff + i * h;
-                    for (int j = 0; j < h; j++) {
+                    int from = Kernels.VECTOR ? VectorKernels.gruRow(h, act, a, hh, r, hPrev, hp, hOut, o) : 0;
+                    for (int j = from; j < h; j++) {
                         float z = sigmoid(act[a + j] + hh[r + j]);
                         float rg = sigmoid(act[a + h + j] + hh[r + h + j]);
                         float n = tanh(act[a + 2 * h + j] + rg * hh[r + 2 * h + j]);

@@ -15,14 +15,18 @@ final class Projections {
                            float[] emb, int embOff, float[] out, int outOff) {
         ModelSpec s = l.spec();
         int gh = s.cell().gates() * s.hidden();
-        Kernels.broadcastRows(w, l.bias(0), out, outOff, m, gh);
         int paramBase;
         if (s.input() == InputKind.ONE_HOT) {
+            // One pass per row: bias + the token's row of Wx (the same sum as copying the bias, then adding).
+            int bias = l.bias(0);
             for (int i = 0; i < m; i++) {
-                Kernels.add(w, l.wx(0) + tokens[i] * gh, out, outOff + i * gh, gh);
+                int row = l.wx(0) + tokens[i] * gh;
+                int o = outOff + i * gh;
+                for (int j = 0; j < gh; j++) out[o + j] = w[bias + j] + w[row + j];
             }
             paramBase = s.vocab();
         } else {
+            Kernels.broadcastRows(w, l.bias(0), out, outOff, m, gh);
             int d = s.embed();
             for (int i = 0; i < m; i++) {
                 System.arraycopy(w, l.embedding() + tokens[i] * d, emb, embOff + i * d, d);
