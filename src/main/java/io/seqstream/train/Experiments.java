@@ -5,6 +5,7 @@ import io.seqstream.model.ModelSpec;
 import io.seqstream.train.report.ReportWriter;
 import io.seqstream.train.report.Table;
 import io.seqstream.train.report.TrainingLog;
+import io.seqstream.train.task.EchoTask;
 import io.seqstream.train.task.MemoryTask;
 import io.seqstream.train.task.Task;
 import java.io.IOException;
@@ -127,8 +128,11 @@ public final class Experiments {
         OptimizerConfig opt = new OptimizerConfig(r.lr(), 1.0, 0);
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(r.budget()).withMaxTime(Duration.ofHours(2))
                 .withBatchSize(r.batch()).withSeed(7);
-        Curriculum curriculum = r.curriculum() ? new Curriculum(task.levelCount(), 0.99, Curriculum.DEFAULT_MIX)
-                : Curriculum.none(task.topLevel(), 0.99);
+        // Echo's bar is "more than 99 % per token": its levels are passed at 99.5 %, clear of the bar; the sequence
+        // tasks' bar is 99 % of sequences.
+        double threshold = task instanceof EchoTask ? 0.995 : 0.99;
+        Curriculum curriculum = r.curriculum() ? new Curriculum(task.levelCount(), threshold, Curriculum.DEFAULT_MIX)
+                : Curriculum.none(task.topLevel(), threshold);
         TrainingLog trainingLog = new TrainingLog();
         TaskTrainer.Result res = new TaskTrainer(task, spec, opt, settings).train(curriculum, trainingLog, null);
         String reached = res.solved() ? task.describeLevel(res.level())
@@ -138,7 +142,8 @@ public final class Experiments {
         s.put("model", r.cell() + ", hidden " + r.hidden() + ", one-hot input");
         s.put("optimiser", "Adam lr " + r.lr() + ", global L2-norm clip 1.0");
         s.put("batch", String.valueOf(r.batch()));
-        s.put("curriculum", r.curriculum() ? task.levelCount() + " levels, advance at 99 % held-out, 20 % from earlier levels" : "none (top level only)");
+        s.put("curriculum", (r.curriculum() ? task.levelCount() + " levels, advance at " : "none (top level only), solved at ")
+                + String.format(Locale.ROOT, "%.1f", threshold * 100) + " % held-out" + (r.curriculum() ? ", 20 % from earlier levels" : ""));
         s.put("held-out", "500 fresh sequences per level from a separate seed" + (task.critical(task.topLevel()).isEmpty() ? "" : ", plus the hard pair"));
         s.put("budget", r.budget() + " steps");
         Table t = new Table("held-out accuracy", "reached", "steps", "sequences", "seconds", "solved")
