@@ -145,10 +145,11 @@ public final class Product implements AutoCloseable {
             List<TrainerVerticle> trainers = new ArrayList<>();
             for (SeqstreamConfig.Trainer t : config.trainers()) {
                 ModelSnapshot from = started.get(t.pipeline());
-                TrainerVerticle tv = new TrainerVerticle(t, from, publisher, new TrainingMeters(registry, from.metadata().name()));
+                TrainerVerticle tv = new TrainerVerticle(config, bootstrap, t, from, publisher,
+                        new TrainingMeters(registry, from.metadata().name()));
                 deployments.add(vertx.deployVerticle(tv).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
                 trainers.add(tv);
-                out.println("Trainer: " + from.metadata().name() + " on task " + t.task() + ", publishing to "
+                out.println("Trainer: " + from.metadata().name() + " on " + describe(t) + ", publishing to "
                         + config.app().modelsTopic() + " every " + t.publishEvery() + " steps when not worse");
             }
             GatewayVerticle gateway = new GatewayVerticle(new GatewayVerticle.Sources(config, bootstrap, registry,
@@ -165,6 +166,14 @@ public final class Product implements AutoCloseable {
             if (kafka != null) kafka.close();
             throw e;
         }
+    }
+
+    private static String describe(SeqstreamConfig.Trainer t) {
+        return switch (t.source()) {
+            case CURRICULUM -> "the " + t.task() + " curriculum";
+            case TOPIC -> "labelled topic " + (t.topic().isEmpty() ? "train.<model>" : t.topic());
+            case STREAM -> "its live input stream (windows of " + t.window() + ")";
+        };
     }
 
     public String bootstrap() { return bootstrap; }

@@ -6,14 +6,12 @@ import io.seqstream.config.SeqstreamConfig;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -42,10 +40,7 @@ final class TailCommand {
         long seen = 0;
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (PartitionInfo pi : consumer.partitionsFor(p.outputTopic(), Duration.ofSeconds(30))) {
-                tps.add(new TopicPartition(pi.topic(), pi.partition()));
-            }
+            List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, p.outputTopic(), Duration.ofSeconds(30));
             consumer.assign(tps);
             if (args.flag("from-beginning")) consumer.seekToBeginning(tps);
             else consumer.seekToEnd(tps);

@@ -81,9 +81,19 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param pipeline     whose model is trained (the published name is that model's name)
      * @param task         echo, echo-variable, memory, order-6a or order-6b
      * @param fromScratch  start from fresh Xavier weights instead of the served version
+     * @param source       where examples come from: the task's synthetic curriculum, a labelled topic, or the
+     *                     pipeline's own input stream (next-token models, self-supervised)
+     * @param topic        the labelled topic; empty = {@code train.<model name>}
+     * @param window       truncated-BPTT window (tokens) of the stream source
+     * @param buffer       labelled examples kept for replay (the newest; training samples batches from them)
+     * @param heldOutEvery one example (or stream) in this many is held out for evaluation and never trained on
+     * @param maxLength    labelled examples longer than this many tokens train on their last maxLength tokens
      */
     public record Trainer(String pipeline, String task, int delay, double learningRate, double clipNorm, int batchSize,
-                          boolean curriculum, int publishEvery, double margin, boolean fromScratch, long seed) {
+                          boolean curriculum, int publishEvery, double margin, boolean fromScratch, long seed,
+                          Source source, String topic, int window, int buffer, int heldOutEvery, int maxLength) {
+        /** Where a trainer's examples come from. */
+        public enum Source { CURRICULUM, TOPIC, STREAM }
     }
 
     public static SeqstreamConfig from(Settings s) {
@@ -135,7 +145,10 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.decimal(k + "learning-rate", 1e-3, 1e-7, 1), s.decimal(k + "clip-norm", 1.0, 0, 1e6),
                     s.integer(k + "batch", 50, 1, 100_000), s.bool(k + "curriculum", true),
                     s.integer(k + "publish-every", 200, 1, 10_000_000), s.decimal(k + "margin", 0.005, 0, 1),
-                    s.bool(k + "from-scratch", false), s.integer(k + "seed", 1, 0, Integer.MAX_VALUE)));
+                    s.bool(k + "from-scratch", false), s.integer(k + "seed", 1, 0, Integer.MAX_VALUE),
+                    s.choice(k + "source", Trainer.Source.CURRICULUM, Trainer.Source.class), s.string(k + "topic", ""),
+                    s.integer(k + "window", 32, 2, 10_000), s.integer(k + "buffer", 20_000, 1, 10_000_000),
+                    s.integer(k + "held-out-every", 10, 2, 1_000_000), s.integer(k + "max-length", 400, 1, 1_000_000)));
         }
         return new SeqstreamConfig(app, kafka, web, List.copyOf(pipelines), List.copyOf(trainers));
     }

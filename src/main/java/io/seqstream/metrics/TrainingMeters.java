@@ -19,8 +19,10 @@ public final class TrainingMeters {
     private final Counter nonFinite;
     private final Counter published;
     private final Counter rejected;
+    private final MeterRegistry registry;
 
     public TrainingMeters(MeterRegistry registry, String model) {
+        this.registry = registry;
         Tags t = Tags.of("model", model);
         registry.gauge("seqstream.train.loss", t, loss, AtomicReference::get);
         registry.gauge("seqstream.train.accuracy", t, accuracy, AtomicReference::get);
@@ -59,6 +61,15 @@ public final class TrainingMeters {
     }
 
     public void rejected() { rejected.increment(); }
+
+    /**
+     * Counts a training record sent to the dead-letter topic, under the same meter (and so the same dashboard
+     * panel) as the processors' dead letters of that pipeline.
+     */
+    public void deadLettered(String pipeline, String reason) {
+        Counter.builder("seqstream.dlq").description("Records sent to the dead-letter topic")
+                .tag("pipeline", pipeline).tag("reason", reason).register(registry).increment();
+    }
 
     public double nonFiniteCount() { return nonFinite.count(); }
 

@@ -47,8 +47,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Catches up with the topic (blocking), then follows it on a daemon thread. */
     public ModelRegistry start() {
-        List<TopicPartition> tps = new ArrayList<>();
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+        List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, topic, Duration.ofSeconds(30));
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
         Map<TopicPartition, Long> end = consumer.endOffsets(tps);

@@ -8,7 +8,9 @@ public enum DeadLetterReason {
     UNDECODABLE("undecodable"),
     UNKNOWN_TOKEN("unknown-token"),
     BAD_CONTROL("bad-control"),
-    BAD_PARAMETER("bad-parameter");
+    BAD_PARAMETER("bad-parameter"),
+    /** A labelled training example without a label the model has (trainer source {@code train.<model>}). */
+    BAD_LABEL("bad-label");
 
     private final String wireName;
 

@@ -256,8 +256,8 @@ public final class TaskTrainer {
             for (int l = 0; l < task.levelCount(); l++) perLevel.add(null);
         }
 
-        /** Accuracy on the level's held-out sample, and whether every critical example is right. */
-        public record Evaluation(double accuracy, boolean criticalCorrect) {
+        /** Accuracy and mean cross-entropy on the level's held-out sample, and whether every critical example is right. */
+        public record Evaluation(double accuracy, double loss, boolean criticalCorrect) {
         }
 
         Evaluation evaluate(Network net, Parameters params, int level) {
@@ -271,7 +271,12 @@ public final class TaskTrainer {
                 perLevel.set(level, batches);
             }
             Score total = Score.ZERO;
-            for (SequenceBatch b : batches) total = total.plus(task.score(b, net.predict(params, b)));
+            CrossEntropy.Sum loss = CrossEntropy.Sum.ZERO;
+            for (SequenceBatch b : batches) {
+                float[][][] probs = net.predict(params, b);
+                total = total.plus(task.score(b, probs));
+                loss = loss.plus(CrossEntropy.of(b, probs));
+            }
             boolean critical = true;
             List<SequenceBatch.Example> must = task.critical(level);
             if (!must.isEmpty()) {
@@ -279,7 +284,7 @@ public final class TaskTrainer {
                 Score s = task.score(c, net.predict(params, c));
                 critical = s.correct() == s.total();
             }
-            return new Evaluation(total.accuracy(), critical);
+            return new Evaluation(total.accuracy(), loss.mean(), critical);
         }
     }
 }

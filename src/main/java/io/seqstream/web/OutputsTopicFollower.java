@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,7 +41,7 @@ final class OutputsTopicFollower implements AutoCloseable {
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> tps = new ArrayList<>();
         for (String topic : topicToPipeline.keySet()) {
-            for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) tps.add(new TopicPartition(topic, pi.partition()));
+            tps.addAll(io.seqstream.kafka.Partitions.of(consumer, topic, Duration.ofSeconds(30)));
         }
         consumer.assign(tps);
         consumer.seekToEnd(tps);
