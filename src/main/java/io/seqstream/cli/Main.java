@@ -69,6 +69,7 @@ public final class Main {
               experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]
               eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000]
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
+                         (or --topic T [--stream KEY] TEXT..., e.g. labelled examples to train.<model>; no TEXT: lines from stdin)
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
               bench      e2e: tokens/s through the embedded broker with exactly-once on, beside a Kafka-only transactional

@@ -11,13 +11,17 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** {@code produce}: sends text to a stream of a pipeline's input topic, with optional control and delay headers. */
+/**
+ * {@code produce}: sends text to a stream of a pipeline's input topic, with optional control and delay headers, or
+ * with {@code --topic} to any topic (labelled training examples for {@code train.<model>}, keyed by --stream if given).
+ */
 final class ProduceCommand {
     private ProduceCommand() {
     }
 
     static int run(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
         SeqstreamConfig.Pipeline p = config.pipeline(args.get("pipeline", "echo"));
+        String topic = args.get("topic", p.inputTopic());
         String bootstrap = TailCommand.bootstrap(config);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -25,15 +29,15 @@ final class ProduceCommand {
         int sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             if (!args.positional().isEmpty()) {
-                if (!args.has("stream")) throw new Args.UsageException("--stream ID is required with TEXT");
-                send(producer, p.inputTopic(), args.get("stream", ""), String.join(" ", args.positional()), args);
+                if (!args.has("stream") && !args.has("topic")) throw new Args.UsageException("--stream ID is required with TEXT");
+                send(producer, topic, args.get("stream", null), String.join(" ", args.positional()), args);
                 sent++;
             } else {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = in.readLine()) != null; ) {
                     String stream = args.get("stream", null);
                     String text = line;
-                    if (stream == null) {
+                    if (stream == null && !args.has("topic")) {
                         int colon = line.indexOf(':');
                         if (colon <= 0) {
                             out.println("skipped (expected stream:text): " + line);
@@ -42,18 +46,18 @@ final class ProduceCommand {
                         stream = line.substring(0, colon);
                         text = line.substring(colon + 1);
                     }
-                    send(producer, p.inputTopic(), stream, text, args);
+                    send(producer, topic, stream, text, args);
                     sent++;
                 }
             }
             producer.flush();
         }
-        out.println("sent " + sent + " record" + (sent == 1 ? "" : "s") + " to " + p.inputTopic() + " at " + bootstrap);
+        out.println("sent " + sent + " record" + (sent == 1 ? "" : "s") + " to " + topic + " at " + bootstrap);
         return 0;
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String stream, String text, Args args) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, stream.getBytes(StandardCharsets.UTF_8),
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, stream == null ? null : stream.getBytes(StandardCharsets.UTF_8),
                 text.getBytes(StandardCharsets.UTF_8));
         if (args.has("control")) r.headers().add("seq.control", args.get("control", "").getBytes(StandardCharsets.UTF_8));
         if (args.has("delay")) r.headers().add("seq.delay", args.get("delay", "").getBytes(StandardCharsets.UTF_8));
