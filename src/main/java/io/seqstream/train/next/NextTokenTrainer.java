@@ -44,7 +44,7 @@ public final class NextTokenTrainer {
         }
 
         public static Settings corpus() {
-            return new Settings(128, 1, 3e-3, 1.0, 32, 4000, Duration.ofMinutes(10), 200, 1, false, 100, 0, 0, 1.0);
+            return new Settings(128, 1, 1e-2, 1.0, 32, 2500, Duration.ofMinutes(10), 200, 1, false, 100, 0, 0, 1.0);
         }
     }
 
