@@ -135,6 +135,49 @@ class NextPipelineIT {
     }
 
     @Test
+    void shouldStartAResetStreamFromTheStartTokenAgain() throws Exception {
+        String bootstrap = SharedKafka.bootstrap();
+        ModelSnapshot model = TestModels.next();
+        SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", "next-reset", "pipeline.next-reset.model",
+                TestModels.nextFile().toString(), "app.instance-id", "it"));
+        SeqstreamConfig.Pipeline p = config.pipelines().get(0);
+        Pipelines.createTopics(bootstrap, config, 1);
+        List<PipelineProcessor> processors = Pipelines.start(bootstrap, config, 1, Pipelines.meters(p.name()), model);
+        try (KafkaProducer<byte[], byte[]> producer = Pipelines.producer(bootstrap)) {
+            producer.send(Pipelines.record(p.inputTopic(), "r", "sklm!"));
+            var reset = Pipelines.record(p.inputTopic(), "r", "suv");
+            reset.headers().add(InputDecoder.CONTROL_HEADER, "reset".getBytes(StandardCharsets.UTF_8));
+            producer.send(reset);
+            producer.flush();
+        }
+        List<ConsumerRecord<byte[], byte[]>> out;
+        try (OutputCollector o = new OutputCollector(bootstrap, p.outputTopic())) {
+            o.atLeast(8, Duration.ofMinutes(1));
+            out = o.drain(Duration.ofSeconds(1));
+        } finally {
+            processors.forEach(PipelineProcessor::close);
+        }
+        assertEquals(8, out.size());
+        NextVocabulary vocabulary = NextVocabulary.of(model.metadata());
+        Network net = new Network(model.metadata().spec());
+        String[] parts = {"sklm!", "suv"};
+        int i = 0;
+        for (String part : parts) {
+            int[] ids = vocabulary.startThen(part);
+            float[][] offline = net.predict(model.parameters(), new SequenceBatch(new int[][]{ids}, new int[]{ids.length}, null,
+                    new int[][]{new int[ids.length]}))[0];
+            for (int t = 0; t < part.length(); t++, i++) {
+                JsonNode n = OutputCollector.json(out.get(i));
+                assertEquals(t, n.get("pos").asInt(), "positions restart after the reset: " + n);
+                int best = 0;
+                for (int j = 1; j < offline[t + 1].length; j++) if (offline[t + 1][j] > offline[t + 1][best]) best = j;
+                assertEquals(vocabulary.symbols().get(best), n.get("out").asText(), n.toString());
+                assertEquals(offline[t + 1][best], n.get("p").floatValue(), 1e-5, n.toString());
+            }
+        }
+    }
+
+    @Test
     void shouldSampleFromTheServedModelOverHttpAndRefuseBadRequests() throws Exception {
         ModelSnapshot model = TestModels.next();
         SeqstreamConfig config = SeqstreamConfig.of(Map.of("kafka.bootstrap", SharedKafka.bootstrap(), "web.port", "0",
