@@ -32,6 +32,7 @@ public final class Main {
                 case "run" -> RunCommand.run(config, args, out);
                 case "train" -> TrainCommand.run(args, out);
                 case "eval" -> EvalCommand.run(args, out);
+                case "sample" -> SampleCommand.run(args, out);
                 case "bench" -> BenchCommand.run(args, out);
                 case "experiments" -> io.seqstream.train.Experiments.run(Path.of(args.get("out", "docs")),
                         new io.seqstream.train.Experiments.Options(args.flag("quick"), args.integer("threads", 2)), out);
@@ -66,8 +67,14 @@ public final class Main {
                          --task echo|echo-variable|memory|order-6a|order-6b [--cell rnn|gru|lstm] [--hidden H]
                          [--layers L] [--lr R] [--clip NORM] [--batch B] [--no-curriculum] [--max-length L (memory)]
                          [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
+                         next-token: --task brackets|ndfa|shakespeare [--hidden H] [--lr R] [--batch B] [--bptt W]
+                         [--no-curriculum] [--max-steps N] [--max-seconds S] [--data FILE] [--out FILE] [--report DIR]
+              sample     generate from a next-token model: --model FILE [--seed TEXT] [--temperature T (0 = argmax)]
+                         [--max N] [--n SAMPLES] [--seed-rng N (same N, same text)]
               experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]
               eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000]
+                         next-token: --task brackets|ndfa (samples judged: [--n 1000] [--temperature 0.5] [--max 500])
+                         or --task shakespeare (held-out bits per character)
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (or --topic T [--stream KEY] TEXT..., e.g. labelled examples to train.<model>; no TEXT: lines from stdin)
                          (no TEXT: read lines 'stream:text' from standard input)

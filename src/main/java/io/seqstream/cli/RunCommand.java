@@ -62,6 +62,12 @@ final class RunCommand {
         out.println("  ./seqstream produce --stream me" + hint + " hello world  # stream 'me' echoes each letter 4 steps late");
         out.println("  Kafka's console producer: --bootstrap-server " + product.bootstrap()
                 + " --topic tokens.echo --property parse.key=true --property key.separator=:");
+        if (config.pipelines().stream().anyMatch(p -> p.name().equals("next"))) {
+            out.println("  ./seqstream produce --set pipelines=next --pipeline next --stream me" + hint + " 'ROMEO:'   # next-character predictions, top 5");
+            out.println("  ./seqstream tail --set pipelines=next --pipeline next" + hint + "  # most likely next character, p, top 5 per character");
+            out.println("  curl -X POST --data '{\"seed\":\"ROMEO:\",\"temperature\":0.5,\"max\":200}' " + product.gateway().url()
+                    + "api/models/" + product.processors("next").get(0).model().name() + "/sample");
+        }
         out.println("Stop with Ctrl-C.");
         out.flush();
         return new Running(product, demo);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.BatchedStep;
+import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.state.ChangelogReader;
 import io.seqstream.state.KafkaChangelogReader;
@@ -76,6 +77,8 @@ public final class PipelineProcessor implements AutoCloseable {
     private ServedModel model;
     private InputDecoder decoder;
     private BatchedStep step;
+    /** Next-token models: a stream's state after the start token, where every new (or reset) stream begins. */
+    private float[] startState;
     private final StateTable table;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -121,8 +124,19 @@ public final class PipelineProcessor implements AutoCloseable {
         this.model = m;
         this.current = m;
         this.step = new BatchedStep(m.spec(), 64);
+        this.startState = "next".equals(m.task()) ? startState(m, step) : null;
         this.decoder = new InputDecoder(m.tokenizer(), pipeline.maxValueBytes(), m.spec().params());
         meters.modelVersion(m.version());
+    }
+
+    /**
+     * Next-token models learn every sequence from the start token, so a stream's first character is read from the
+     * state the start token leads to, not from zeros: stepped once per model version, copied into new rows.
+     */
+    private static float[] startState(ServedModel m, BatchedStep step) {
+        float[] state = new float[m.spec().stateWidth()];
+        step.step(m.parameters(), 1, new int[]{NextVocabulary.START_ID}, null, state, new int[]{0}, new float[m.spec().classes()]);
+        return state;
     }
 
     /** Starts the processing thread; the future completes once the transactional producer is initialised. */
@@ -342,6 +356,9 @@ public final class PipelineProcessor implements AutoCloseable {
                 if (pipeline.swapPolicy() == SeqstreamConfig.SwapPolicy.RESET && table.position(slot) > 0
                         && table.modelVersion(slot) != model.version()) {
                     table.reset(slot);
+                }
+                if (startState != null && table.position(slot) == 0 && startState.length == table.width()) {
+                    System.arraycopy(startState, 0, table.matrix(), slot * startState.length, startState.length);
                 }
                 waveRows[i] = slot;
                 waveTokens[i] = ps.items.get(ps.next).token;

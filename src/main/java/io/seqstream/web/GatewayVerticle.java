@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.Sampler;
+import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.stream.PipelineProcessor;
 import io.vertx.core.Future;
@@ -267,6 +269,15 @@ public final class GatewayVerticle extends VerticleBase {
         });
     }
 
+    /** Most characters one sample request may generate, and most samples per request. */
+    static final int MAX_SAMPLE_LENGTH = 2000;
+    static final int MAX_SAMPLES = 20;
+
+    /**
+     * Generates from a served next-token model: body {@code {"seed":"text","temperature":0.5,"max":200}} (all
+     * optional; "n" samples, "rng" a seed for repeatable draws). Runs off the event loop on the model version
+     * served now, with the batched step the processors use.
+     */
     private void sample(RoutingContext ctx) {
         String model = ctx.pathParam("model");
         ServedModel served = servedModels().get(model);
@@ -275,10 +286,72 @@ public final class GatewayVerticle extends VerticleBase {
             return;
         }
         String task = served.task();
-        String why = "next".equals(task)
-                ? "sampling from next-token models is not implemented yet"
-                : "model '" + model + "' is a " + task + " model, not a next-token model: only next-token models can sample text";
-        json(ctx, 501, new JsonObject().put("error", why).put("model", model).put("task", task));
+        if (!"next".equals(task)) {
+            json(ctx, 400, new JsonObject().put("error", "model '" + model + "' is a " + task
+                    + " model, not a next-token model: only next-token models can sample text").put("model", model).put("task", task));
+            return;
+        }
+        JsonObject body;
+        try {
+            String text = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString("UTF-8").trim();
+            body = text.isEmpty() ? new JsonObject() : new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            error(ctx, 400, "the body must be a JSON object like {\"seed\":\"text\",\"temperature\":0.5,\"max\":200}");
+            return;
+        }
+        SampleRequest req;
+        NextVocabulary vocabulary;
+        int[] prefix;
+        try {
+            req = SampleRequest.from(body);
+            vocabulary = NextVocabulary.of(served.metadata());
+            prefix = vocabulary.startThen(req.seed());
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, e.getMessage());
+            return;
+        }
+        vertx.executeBlocking(() -> new Sampler(served.parameters()).sample(prefix, req.n(), req.temperature(), req.max(),
+                NextVocabulary.END_ID, new java.util.Random(req.rng()))).onComplete(ar -> {
+            if (ar.failed()) {
+                error(ctx, 500, "sampling failed: " + ar.cause().getMessage());
+                return;
+            }
+            JsonArray samples = new JsonArray();
+            for (Sampler.Sample s : ar.result()) {
+                samples.add(new JsonObject().put("text", req.seed() + vocabulary.decode(s.ids())).put("generated", vocabulary.decode(s.ids()))
+                        .put("ended", s.ended()));
+            }
+            json(ctx, 200, new JsonObject().put("model", model).put("version", served.version()).put("seed", req.seed())
+                    .put("temperature", req.temperature()).put("max", req.max()).put("rng", req.rng()).put("samples", samples));
+        });
+    }
+
+    /** A checked sample request; a bad field is an IllegalArgumentException naming it. */
+    record SampleRequest(String seed, double temperature, int max, int n, long rng) {
+        static SampleRequest from(JsonObject b) {
+            Object seed = b.getValue("seed", "");
+            if (!(seed instanceof String)) throw new IllegalArgumentException("seed must be a string");
+            double t = number(b, "temperature", 1.0);
+            if (!(t >= 0) || t > 100) throw new IllegalArgumentException("temperature must be a number from 0 (argmax) to 100, was " + b.getValue("temperature"));
+            double max = number(b, "max", 200);
+            if (max != Math.rint(max) || max < 0 || max > MAX_SAMPLE_LENGTH) {
+                throw new IllegalArgumentException("max must be a whole number from 0 to " + MAX_SAMPLE_LENGTH + ", was " + b.getValue("max"));
+            }
+            double n = number(b, "n", 1);
+            if (n != Math.rint(n) || n < 1 || n > MAX_SAMPLES) {
+                throw new IllegalArgumentException("n must be a whole number from 1 to " + MAX_SAMPLES + ", was " + b.getValue("n"));
+            }
+            double rng = b.containsKey("rng") ? number(b, "rng", 0) : System.nanoTime();
+            if (rng != Math.rint(rng)) throw new IllegalArgumentException("rng must be a whole number, was " + b.getValue("rng"));
+            return new SampleRequest((String) seed, t, (int) max, (int) n, (long) rng);
+        }
+
+        private static double number(JsonObject b, String key, double def) {
+            Object v = b.getValue(key);
+            if (v == null) return def;
+            if (!(v instanceof Number num)) throw new IllegalArgumentException(key + " must be a number, was " + v);
+            return num.doubleValue();
+        }
     }
 
     /** Null when the text may be sent to the stream, else what is wrong with it. */

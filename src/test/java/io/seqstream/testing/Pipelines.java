@@ -49,7 +49,12 @@ public final class Pipelines {
     /** Starts n processing threads of the configuration's pipeline and waits until they are initialised. */
     public static List<PipelineProcessor> start(String bootstrap, SeqstreamConfig config, int threads, ServingMeters meters)
             throws Exception {
-        ModelSnapshot snapshot = TestModels.echo();
+        return start(bootstrap, config, threads, meters, TestModels.echo());
+    }
+
+    /** As {@link #start(String, SeqstreamConfig, int, ServingMeters)}, serving the given model. */
+    public static List<PipelineProcessor> start(String bootstrap, SeqstreamConfig config, int threads, ServingMeters meters,
+                                                ModelSnapshot snapshot) throws Exception {
         List<PipelineProcessor> out = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             PipelineProcessor pp = new PipelineProcessor(config, config.pipelines().get(0), bootstrap, i,

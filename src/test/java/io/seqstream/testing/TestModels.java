@@ -2,6 +2,8 @@ package io.seqstream.testing;
 
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.train.EchoModels;
+import io.seqstream.train.next.Language;
+import io.seqstream.train.next.NextTokenTrainer;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.TaskTrainer;
 import io.seqstream.train.task.EchoTask;
@@ -15,7 +17,9 @@ import java.time.Duration;
  */
 public final class TestModels {
     private static final Path ECHO = Path.of("target", "test-models", "echo-gru-d4.model");
+    private static final Path NEXT = Path.of("target", "test-models", "next-ndfa-lstm16.model");
     private static ModelSnapshot echo;
+    private static ModelSnapshot next;
 
     private TestModels() {
     }
@@ -39,5 +43,27 @@ public final class TestModels {
     public static Path echoFile() throws Exception {
         echo();
         return ECHO.toAbsolutePath();
+    }
+
+    /**
+     * A small next-token model (LSTM 16 on the ndfa language, 300 steps: about a second). Its predictions are
+     * sensible but not perfect; tests compare serving with its own offline forward pass, not with the language.
+     */
+    public static synchronized ModelSnapshot next() throws Exception {
+        if (next != null) return next;
+        if (Files.isRegularFile(NEXT)) {
+            next = ModelSnapshot.load(NEXT);
+            return next;
+        }
+        NextTokenTrainer.Settings s = new NextTokenTrainer.Settings(16, 1, 1e-2, 1.0, 32, 300, Duration.ofMinutes(2), 100, 3,
+                false, 0, 2000, 200, 2.0);
+        next = new NextTokenTrainer(s).trainLanguage(Language.named("ndfa"), "next-ndfa", null).snapshot();
+        next.save(NEXT);
+        return next;
+    }
+
+    public static Path nextFile() throws Exception {
+        next();
+        return NEXT.toAbsolutePath();
     }
 }

@@ -90,7 +90,7 @@ class GatewayRestIT {
                 400, "control character");
         assertError(post("/api/pipelines/echo/streams/" + "x".repeat(300), "abc", TOKEN), 400, "stream id longer");
         assertError(get("/api/nothing-here"), 404, "no such endpoint");
-        assertError(post("/api/models/echo-gru/sample", "{\"seed\":\"a\"}", TOKEN), 501, "not a next-token model");
+        assertError(post("/api/models/echo-gru/sample", "{\"seed\":\"a\"}", TOKEN), 400, "not a next-token model");
         assertError(post("/api/models/nope/sample", "{}", TOKEN), 404, "unknown model");
     }
 
