@@ -104,11 +104,18 @@ public final class TrainerVerticle extends VerticleBase {
                 SeqstreamConfig.Pipeline p = app.pipeline(config.pipeline());
                 LiveStreamFeed feed = new LiveStreamFeed(bootstrap, p.inputTopic(), p.groupId(app.app().name()) + ".trainer",
                         new InputDecoder(Tokenizers.from(m.tokenizer()), p.maxValueBytes(), m.spec().params()), m.spec(),
-                        config.window(), config.heldOutEvery());
+                        config.window(), config.heldOutEvery(), startToken(m));
                 return new ExampleLearner(feed, params, opt, config.batchSize(), config.seed());
             }
             default -> throw new IllegalStateException("source " + config.source());
         }
+    }
+
+    /** A next-token model whose vocabulary begins with the start token has every stream begin with it. */
+    private static int startToken(ModelMetadata m) {
+        java.util.List<String> symbols = m.tokenizer().symbols();
+        return symbols.size() > 2 && io.seqstream.model.text.NextVocabulary.START.equals(symbols.get(0))
+                && io.seqstream.model.text.NextVocabulary.END.equals(symbols.get(1)) ? io.seqstream.model.text.NextVocabulary.START_ID : -1;
     }
 
     @Override

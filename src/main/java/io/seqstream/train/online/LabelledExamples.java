@@ -19,12 +19,14 @@ import java.util.List;
  * Turns the JSON records of a labelled topic into training examples with the model's own tokenizer.
  * A sequence-label model ({@code classify}, {@code sentiment}) reads {@code {"text": "...", "label": L}} with L a
  * class id or class symbol, and is scored at the last token; a next-token model reads {@code {"text": "..."}} and
- * learns every next token of the text.
+ * learns every next token of the text (framed by its start and end tokens where its vocabulary has them).
  */
 public final class LabelledExamples {
     private final Tokenizer tokenizer;
     private final List<String> classes;
     private final boolean nextToken;
+    /** A next-token model with start and end tokens learns a text as start, text, end. */
+    private final boolean framed;
     private final int maxLength;
 
     public LabelledExamples(ModelMetadata model, int maxLength) {
@@ -35,6 +37,9 @@ public final class LabelledExamples {
         this.tokenizer = Tokenizers.from(model.tokenizer());
         this.classes = model.classes();
         this.nextToken = "next".equals(model.task());
+        List<String> symbols = model.tokenizer().symbols();
+        this.framed = nextToken && symbols.size() > 2 && io.seqstream.model.text.NextVocabulary.START.equals(symbols.get(0))
+                && io.seqstream.model.text.NextVocabulary.END.equals(symbols.get(1));
         this.maxLength = maxLength;
     }
 
@@ -66,6 +71,13 @@ public final class LabelledExamples {
         }
         if (ids.length == 0 || (nextToken && ids.length < 2)) {
             throw new BadExample(DeadLetterReason.UNDECODABLE, "text has too few tokens (" + ids.length + ")");
+        }
+        if (nextToken && framed) {
+            int[] framedIds = new int[ids.length + 2];
+            framedIds[0] = io.seqstream.model.text.NextVocabulary.START_ID;
+            System.arraycopy(ids, 0, framedIds, 1, ids.length);
+            framedIds[ids.length + 1] = io.seqstream.model.text.NextVocabulary.END_ID;
+            ids = framedIds;
         }
         if (nextToken) {
             int from = Math.max(0, ids.length - 1 - maxLength);

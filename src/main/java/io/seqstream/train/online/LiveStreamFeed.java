@@ -37,6 +37,7 @@ public final class LiveStreamFeed implements ExampleFeed {
     private static final int BURN_IN_WINDOWS = 3;
 
     private final String topic;
+    private final int startToken;
     private final int window;
     private final int heldOutEvery;
     private final int stateWidth;
@@ -54,12 +55,17 @@ public final class LiveStreamFeed implements ExampleFeed {
     private long skipped;
     private long dropped;
 
+    /**
+     * @param startToken the id every stream begins with (a next-token model's start token, as serving steps it
+     *                   before a new stream's first token), or -1 for none
+     */
     public LiveStreamFeed(String bootstrap, String topic, String groupId, InputDecoder decoder, ModelSpec spec,
-                          int window, int heldOutEvery) {
+                          int window, int heldOutEvery, int startToken) {
         if (spec.params() > 0) {
             throw new IllegalArgumentException("the live-stream source trains next-token models; this model takes a per-stream parameter");
         }
         this.topic = topic;
+        this.startToken = startToken;
         this.window = window;
         this.heldOutEvery = heldOutEvery;
         this.stateWidth = spec.stateWidth();
@@ -89,12 +95,19 @@ public final class LiveStreamFeed implements ExampleFeed {
                 skipped++;
                 continue;
             }
-            Stream s = streams.computeIfAbsent(d.streamId(), id -> new Stream(isHeldOut(id, heldOutEvery)));
-            if (d.control() != InputDecoder.Control.NONE) s.reset();
+            Stream s = streams.get(d.streamId());
+            if (s == null) {
+                s = new Stream(isHeldOut(d.streamId(), heldOutEvery));
+                streams.put(d.streamId(), s);
+                s.begin();
+            }
+            if (d.control() != InputDecoder.Control.NONE) {
+                s.reset();
+                s.begin();
+            }
             tokens += d.tokens().length;
             for (int t : d.tokens()) {
-                s.append(t);
-                if (s.heldOut) s.remember(t);
+                s.take(t);
                 if (s.length == window + 1) {
                     int[] in = Arrays.copyOfRange(s.pending, 0, window);
                     int[] tg = Arrays.copyOfRange(s.pending, 1, window + 1);
@@ -196,6 +209,16 @@ public final class LiveStreamFeed implements ExampleFeed {
         }
 
         void append(int token) { pending[length++] = token; }
+
+        void take(int token) {
+            append(token);
+            if (heldOut) remember(token);
+        }
+
+        /** A stream begins with the start token where the model has one, as serving steps it first. */
+        void begin() {
+            if (startToken >= 0) take(startToken);
+        }
 
         /** Held-out streams keep their last few windows of tokens: the newest is scored after the others warm it up. */
         void remember(int token) {

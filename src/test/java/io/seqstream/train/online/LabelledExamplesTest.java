@@ -55,6 +55,17 @@ class LabelledExamplesTest {
     }
 
     @Test
+    void shouldFrameATextWithStartAndEndWhereTheVocabularyHasThem() {
+        List<String> symbols = List.of(io.seqstream.model.text.NextVocabulary.START, io.seqstream.model.text.NextVocabulary.END, "a", "b");
+        ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 4, 4);
+        ModelMetadata m = new ModelMetadata("n", 0, "next", spec, new TokenizerSpec("chars", symbols, null, false, ""), symbols,
+                0, 0, Map.of(), 0);
+        var e = new LabelledExamples(m, 100).parse(json("{\"text\":\"ab\"}")).example();
+        assertArrayEquals(new int[] {0, 2, 3}, e.inputs());
+        assertArrayEquals(new int[] {2, 3, 1}, e.targets());
+    }
+
+    @Test
     void shouldNameTheReasonOfEveryBadExample() {
         LabelledExamples ex = classify(100);
         assertReason(DeadLetterReason.UNDECODABLE, ex, new byte[] {(byte) 0xff, (byte) 0xfe});
