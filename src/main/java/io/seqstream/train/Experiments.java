@@ -75,7 +75,9 @@ public final class Experiments {
         for (Future<List<Outcome>> f : ladders) memory.add(f.get());
         pool.shutdown();
         double minutes = (System.nanoTime() - t0) / 60e9;
-        Files.writeString(outDir.resolve("results.md"), summary(outcomes, memory, minutes, options));
+        Path results = outDir.resolve("results.md");
+        String others = Files.exists(results) ? otherSections(Files.readString(results)) : "";
+        Files.writeString(results, summary(outcomes, memory, minutes, options) + others);
         log.printf(Locale.ROOT, "experiments finished in %.1f min; summary in %s%n", minutes, outDir.resolve("results.md"));
         return 0;
     }
@@ -230,5 +232,21 @@ public final class Experiments {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /**
+     * The sections of results.md that other commands wrote (next-token, sentiment, ...): everything from the first
+     * second-level heading that is not one of the experiments' own. The experiments rewrite only their part.
+     */
+    static String otherSections(String existing) {
+        java.util.Set<String> own = java.util.Set.of("## Longest memory length learned", "## Every run", "## Reproduce");
+        int at = 0;
+        while ((at = existing.indexOf("\n## ", at)) >= 0) {
+            int lineEnd = existing.indexOf('\n', at + 1);
+            String heading = existing.substring(at + 1, lineEnd < 0 ? existing.length() : lineEnd);
+            if (own.stream().noneMatch(heading::startsWith)) return "\n" + existing.substring(at + 1);
+            at = lineEnd < 0 ? existing.length() : lineEnd;
+        }
+        return "";
     }
 }

@@ -24,4 +24,12 @@ class ExperimentsTest {
             assertTrue(page.contains("results/" + run + ".md"), run);
         }
     }
+
+    @Test
+    void shouldKeepTheSectionsOtherCommandsWroteWhenRewritingResults() {
+        String page = "# Results: the course tasks\n\nintro\n\n## Longest memory length learned (x)\n\nt\n\n## Every run\n\nr\n\n"
+                + "## Reproduce\n\ncmd\n\n## Next-token models\n\nn\n\n## Sentiment\n\ns\n";
+        org.junit.jupiter.api.Assertions.assertEquals("\n## Next-token models\n\nn\n\n## Sentiment\n\ns\n", Experiments.otherSections(page));
+        org.junit.jupiter.api.Assertions.assertEquals("", Experiments.otherSections("# Results\n\n## Every run\n\nr\n"));
+    }
 }
