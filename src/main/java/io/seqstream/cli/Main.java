@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** Entry point: {@code seqstream COMMAND [options]}. */
 public final class Main {
-    static final Set<String> FLAGS = Set.of("no-demo", "from-beginning", "help", "quick", "variable", "no-curriculum");
+    static final Set<String> FLAGS = Set.of("no-demo", "from-beginning", "help", "quick", "variable", "no-curriculum", "no-test");
 
     private Main() {
     }
@@ -66,8 +66,13 @@ public final class Main {
                          --task echo|echo-variable|memory|order-6a|order-6b [--cell rnn|gru|lstm] [--hidden H]
                          [--layers L] [--lr R] [--clip NORM] [--batch B] [--no-curriculum] [--max-length L (memory)]
                          [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
+                 train --task sentiment: word-level IMDb sentiment (train split only, test split scored)
+                         [--cell lstm|rnn|mlp] [--glove FILE] [--data ../shared/data/imdb] [--hidden 64] [--vocab 10000]
+                         [--max-words 200] [--epochs 2] [--batch 32] [--lr 3e-3] [--test-limit N] [--no-test]
+                         [--out FILE] [--report DIR] [--results CSV]
               experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]
               eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000]
+                         --task sentiment: on the IMDb test split [--data DIR] [--test-limit N]
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
