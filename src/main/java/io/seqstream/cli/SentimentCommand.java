@@ -90,6 +90,12 @@ final class SentimentCommand {
         out.printf(Locale.ROOT, "  trained in %.1f s: %d updates, best validation accuracy %.4f after update %d%n",
                 r.seconds(), r.steps(), r.validationAccuracy(), r.bestStep());
 
+        Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
+        if (spec != null) { // saved before the test run, and again below with the test figures in its metadata
+            new ModelSnapshot(SentimentSetup.metadata(modelName, spec, vocab, r.steps(),
+                    Map.of("validationAccuracy", r.validationAccuracy(), "trainSeconds", r.seconds())),
+                    ((RecurrentModel) model).parameters()).save(outFile);
+        }
         SentimentEvaluation.Result test = null;
         double evalSeconds = Double.NaN;
         if (!args.flag("no-test")) {
@@ -107,18 +113,17 @@ final class SentimentCommand {
             metrics.put("testAccuracy50", test.accuracy()[1]);
             metrics.put("testAccuracy75", test.accuracy()[2]);
         }
-        if (spec != null) {
-            Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
-            ModelMetadata meta = SentimentSetup.metadata(modelName, spec, vocab, r.steps(), metrics);
-            new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
-            out.println("  saved " + outFile);
-        }
         String row = String.join(",", cellName, embedding, String.valueOf(hidden), String.valueOf(vocab.symbols().size() - 1),
                 String.valueOf(settings.maxWords()), String.valueOf(settings.epochs()), String.valueOf(r.steps()), f1(r.seconds()),
                 f4(r.validationAccuracy()), test == null ? "" : String.valueOf(test.reviews()),
                 test == null ? "" : f4(test.accuracy()[0]), test == null ? "" : f4(test.accuracy()[1]),
                 test == null ? "" : f4(test.accuracy()[2]), test == null ? "" : f4(test.finalAccuracy()),
                 test == null ? "" : f4(test.meanLogLoss()), f1(evalSeconds));
+        if (spec != null) {
+            ModelMetadata meta = SentimentSetup.metadata(modelName, spec, vocab, r.steps(), metrics);
+            new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
+            out.println("  saved " + outFile);
+        }
         if (args.has("results")) {
             Path csv = Path.of(args.get("results", ""));
             if (csv.toAbsolutePath().getParent() != null) Files.createDirectories(csv.toAbsolutePath().getParent());

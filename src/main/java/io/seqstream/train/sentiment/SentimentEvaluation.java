@@ -9,11 +9,13 @@ import java.util.stream.IntStream;
  * Accuracy of a sentiment model on whole reviews (the running score after the last word) and the running
  * accuracy a live reader sees part-way: the score after the first 25 %, 50 % and 75 % of each review's words
  * (at least one word). A score of 0.5 or more reads as positive. Reviews are batched by length under a token
- * budget, so long reviews do not pad short ones.
+ * budget and a count limit, so long reviews do not pad short ones.
  */
 public final class SentimentEvaluation {
     /** The fractions of each review after which the running accuracy is measured. */
     public static final double[] FRACTIONS = {0.25, 0.5, 0.75, 1.0};
+    /** Reviews per evaluation batch at most. */
+    public static final int MAX_BATCH = 64;
 
     private SentimentEvaluation() {
     }
@@ -43,7 +45,9 @@ public final class SentimentEvaluation {
             int to = from;
             List<int[]> batch = new ArrayList<>();
             // Sorted ascending: the last sequence added is the longest, so padded size = count * its length.
-            while (to < n && (batch.isEmpty() || (long) (batch.size() + 1) * data.ids().get(order[to]).length <= tokenBudget)) {
+            // At most MAX_BATCH reviews: the network's workspace grows to the largest batch times the longest review.
+            while (to < n && (batch.isEmpty() || (batch.size() < MAX_BATCH
+                    && (long) (batch.size() + 1) * data.ids().get(order[to]).length <= tokenBudget))) {
                 batch.add(data.ids().get(order[to]));
                 to++;
             }
