@@ -145,7 +145,8 @@ final class SentimentCommand {
             t.row(f4(r.validationAccuracy()), test == null ? "-" : f4(test.finalAccuracy()), test == null ? "-" : f4(test.accuracy()[0]),
                     test == null ? "-" : f4(test.accuracy()[1]), test == null ? "-" : f4(test.accuracy()[2]),
                     test == null ? "-" : String.valueOf(test.reviews()), f1(r.seconds()), f1(evalSeconds));
-            out.println("report: " + new ReportWriter(Path.of(args.get("report", ""))).write(modelName, "Training " + modelName, s, t, r.log()));
+            out.println("report: " + new ReportWriter(Path.of(args.get("report", ""))).write(modelName, "Training " + modelName, s, t, r.log(),
+                    "In the log and the plot, \"held-out\" is the validation accuracy on whole reviews and \"level\" the epoch."));
         }
         return 0;
     }
