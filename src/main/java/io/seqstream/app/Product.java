@@ -231,7 +231,9 @@ public final class Product implements AutoCloseable {
         public static ModelSnapshot load(SeqstreamConfig.Pipeline p) throws IOException {
             if (!Files.isRegularFile(p.model())) {
                 throw new ConfigException("setting pipeline." + p.name() + ".model: model file " + p.model()
-                        + " does not exist (train one with: ./seqstream train --task " + (p.name().equals("next") ? "shakespeare" : "echo")
+                        + " does not exist (train one with: ./seqstream train --task "
+                        + (p.name().startsWith("sentiment") ? "sentiment --glove ../shared/data/glove/glove.6B.50d.top10k.txt.gz"
+                        : p.name().equals("next") ? "shakespeare" : "echo")
                         + " --out " + p.model() + ")");
             }
             return ModelSnapshot.load(p.model());

@@ -18,6 +18,7 @@ final class EvalCommand {
 
     static int run(Args args, PrintStream out) throws Exception {
         if (NextTaskCommand.handles(args.get("task", ""))) return NextTaskCommand.eval(args, out);
+        if ("sentiment".equals(args.get("task", ""))) return SentimentCommand.eval(args, out);
         ModelSnapshot m = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         String name = args.get("task", "echo");
         Task task = TaskCatalog.task(name, args.integer("delay", 4), args.integer("max-length", 200));

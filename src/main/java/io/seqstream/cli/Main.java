@@ -9,7 +9,7 @@ import java.util.Set;
 
 /** Entry point: {@code seqstream COMMAND [options]}. */
 public final class Main {
-    static final Set<String> FLAGS = Set.of("no-demo", "from-beginning", "help", "quick", "variable", "no-curriculum");
+    static final Set<String> FLAGS = Set.of("no-demo", "from-beginning", "help", "quick", "variable", "no-curriculum", "no-test");
 
     private Main() {
     }
@@ -69,12 +69,17 @@ public final class Main {
                          [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
                          next-token: --task brackets|ndfa|shakespeare [--hidden H] [--lr R] [--batch B] [--bptt W]
                          [--no-curriculum] [--max-steps N] [--max-seconds S] [--data FILE] [--out FILE] [--report DIR]
+                 train --task sentiment: word-level IMDb sentiment (train split only, test split scored)
+                         [--cell lstm|rnn|mlp] [--glove FILE] [--data ../shared/data/imdb] [--hidden 64] [--vocab 10000]
+                         [--max-words 200] [--epochs 2] [--batch 32] [--lr 3e-3] [--test-limit N] [--no-test]
+                         [--out FILE] [--report DIR] [--results CSV]
               sample     generate from a next-token model: --model FILE [--seed TEXT] [--temperature T (0 = argmax)]
                          [--max N] [--n SAMPLES] [--seed-rng N (same N, same text)]
               experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]
               eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000]
                          next-token: --task brackets|ndfa (samples judged: [--n 1000] [--temperature 0.5] [--max 500])
                          or --task shakespeare (held-out bits per character)
+                         --task sentiment: on the IMDb test split [--data DIR] [--test-limit N]
               produce    send text to a stream: --stream ID [--pipeline echo] [--delay D] [--control reset|end] TEXT...
                          (or --topic T [--stream KEY] TEXT..., e.g. labelled examples to train.<model>; no TEXT: lines from stdin)
                          (no TEXT: read lines 'stream:text' from standard input)

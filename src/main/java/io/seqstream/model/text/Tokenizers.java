@@ -10,6 +10,7 @@ public final class Tokenizers {
     public static Tokenizer from(TokenizerSpec spec) {
         return switch (spec.kind()) {
             case "chars" -> new CharTokenizer(spec.symbols(), spec.unknown(), spec.lowercase(), spec.skip());
+            case "words" -> new WordTokenizer(spec.symbols(), spec.unknown());
             default -> throw new IllegalArgumentException("no tokenizer of kind " + spec.kind());
         };
     }

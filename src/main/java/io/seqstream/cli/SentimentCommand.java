@@ -1,0 +1,188 @@
+package io.seqstream.cli;
+
+import io.seqstream.model.CellType;
+import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelSnapshot;
+import io.seqstream.model.ModelSpec;
+import io.seqstream.model.Parameters;
+import io.seqstream.model.TokenizerSpec;
+import io.seqstream.model.text.Tokenizer;
+import io.seqstream.train.OptimizerConfig;
+import io.seqstream.train.report.ReportWriter;
+import io.seqstream.train.report.Table;
+import io.seqstream.train.sentiment.Encoded;
+import io.seqstream.train.sentiment.Glove;
+import io.seqstream.train.sentiment.ImdbLoader;
+import io.seqstream.train.sentiment.MlpModel;
+import io.seqstream.train.sentiment.RecurrentModel;
+import io.seqstream.train.sentiment.Review;
+import io.seqstream.train.sentiment.SentimentEvaluation;
+import io.seqstream.train.sentiment.SentimentModel;
+import io.seqstream.train.sentiment.SentimentSetup;
+import io.seqstream.train.sentiment.SentimentTrainer;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code train --task sentiment} and {@code eval --task sentiment}: word-level IMDb sentiment models (MLP baseline,
+ * Elman RNN, LSTM; embedding from scratch or from GloVe) trained on the IMDb train split only (a validation part
+ * carved from it) and scored on the test split, on whole reviews and part-way (25/50/75 % of the words seen).
+ */
+final class SentimentCommand {
+    static final String CSV_HEADER = "model,embedding,hidden,vocab,max_words,epochs,steps,train_seconds,validation_accuracy,"
+            + "test_reviews,acc_25,acc_50,acc_75,test_accuracy,test_log_loss,eval_seconds";
+
+    private SentimentCommand() {
+    }
+
+    static int train(Args args, PrintStream out) throws Exception {
+        Path data = Path.of(args.get("data", "../shared/data/imdb"));
+        String cellName = args.get("cell", "lstm").toLowerCase(Locale.ROOT);
+        boolean mlp = cellName.equals("mlp");
+        CellType cell = mlp ? null : CellType.parse(cellName);
+        if (cell == CellType.GRU) throw new Args.UsageException("sentiment models are mlp, rnn or lstm");
+        Path glovePath = args.has("glove") ? Path.of(args.get("glove", "")) : null;
+        int hidden = args.integer("hidden", 64);
+        int embed = args.integer("embed", 50);
+        int vocabSize = args.integer("vocab", 10_000);
+        long seed = args.integer("seed", 1);
+        SentimentTrainer.Settings settings = new SentimentTrainer.Settings(args.integer("max-words", 200),
+                args.integer("batch", 32), args.integer("epochs", 2),
+                new OptimizerConfig(args.decimal("lr", 3e-3), args.decimal("clip", 1.0), 0), seed,
+                Duration.ofSeconds(args.integer("max-seconds", 3600)), args.integer("eval-every", 200),
+                args.integer("token-budget", 40_000));
+        String embedding = glovePath == null ? "scratch" : "glove";
+        String modelName = args.get("name", "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
+
+        long t0 = System.nanoTime();
+        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500), seed);
+        TokenizerSpec vocab = SentimentSetup.vocabulary(split.train(), vocabSize);
+        Tokenizer tok = SentimentSetup.tokenizer(vocab);
+        Encoded train = Encoded.of(tok, split.train());
+        Encoded validation = Encoded.of(tok, split.validation());
+        Glove glove = glovePath == null ? null : Glove.load(glovePath);
+        out.printf(Locale.ROOT, "%s: %d training reviews (%d words), %d validation, vocabulary %d + unknown, embedding %s; data ready in %.1f s%n",
+                modelName, train.size(), train.words(), validation.size(), vocab.symbols().size() - 1, embedding, (System.nanoTime() - t0) / 1e9);
+
+        SentimentModel model;
+        ModelSpec spec = null;
+        if (mlp) {
+            MlpModel m = new MlpModel(vocab.symbols().size(), embed, hidden, seed + 41);
+            if (glove != null) {
+                if (glove.dimension() != embed) throw new Args.UsageException("--embed must be " + glove.dimension() + " with this GloVe file");
+                SentimentSetup.initialiseFromGlove(m.values(), m.embeddingOffset(), vocab, glove, seed + 42);
+            }
+            model = m;
+        } else {
+            spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension());
+            model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41));
+        }
+        out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
+                + settings.batchSize() + ", Adam lr " + settings.optimizer().learningRate() + ", clip " + settings.optimizer().clipNorm());
+        SentimentTrainer.Result r = SentimentTrainer.train(model, train, validation, settings, out::println);
+        out.printf(Locale.ROOT, "  trained in %.1f s: %d updates, best validation accuracy %.4f after update %d%n",
+                r.seconds(), r.steps(), r.validationAccuracy(), r.bestStep());
+
+        Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
+        if (spec != null) { // saved before the test run, and again below with the test figures in its metadata
+            new ModelSnapshot(SentimentSetup.metadata(modelName, spec, vocab, r.steps(),
+                    Map.of("validationAccuracy", r.validationAccuracy(), "trainSeconds", r.seconds())),
+                    ((RecurrentModel) model).parameters()).save(outFile);
+        }
+        SentimentEvaluation.Result test = null;
+        double evalSeconds = Double.NaN;
+        if (!args.flag("no-test")) {
+            long e0 = System.nanoTime();
+            test = testEvaluation(model, tok, data, args.integer("test-limit", 0), settings.tokenBudget());
+            evalSeconds = (System.nanoTime() - e0) / 1e9;
+            printTest(out, modelName, test, evalSeconds);
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("validationAccuracy", r.validationAccuracy());
+        metrics.put("trainSeconds", r.seconds());
+        if (test != null) {
+            metrics.put("testAccuracy", test.finalAccuracy());
+            metrics.put("testAccuracy25", test.accuracy()[0]);
+            metrics.put("testAccuracy50", test.accuracy()[1]);
+            metrics.put("testAccuracy75", test.accuracy()[2]);
+        }
+        String row = String.join(",", cellName, embedding, String.valueOf(hidden), String.valueOf(vocab.symbols().size() - 1),
+                String.valueOf(settings.maxWords()), String.valueOf(settings.epochs()), String.valueOf(r.steps()), f1(r.seconds()),
+                f4(r.validationAccuracy()), test == null ? "" : String.valueOf(test.reviews()),
+                test == null ? "" : f4(test.accuracy()[0]), test == null ? "" : f4(test.accuracy()[1]),
+                test == null ? "" : f4(test.accuracy()[2]), test == null ? "" : f4(test.finalAccuracy()),
+                test == null ? "" : f4(test.meanLogLoss()), f1(evalSeconds));
+        if (spec != null) {
+            ModelMetadata meta = SentimentSetup.metadata(modelName, spec, vocab, r.steps(), metrics);
+            new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
+            out.println("  saved " + outFile);
+        }
+        if (args.has("results")) {
+            Path csv = Path.of(args.get("results", ""));
+            if (csv.toAbsolutePath().getParent() != null) Files.createDirectories(csv.toAbsolutePath().getParent());
+            if (!Files.exists(csv)) Files.writeString(csv, CSV_HEADER + "\n");
+            Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
+            out.println("  row appended to " + csv);
+        }
+        if (args.has("report")) {
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put("data", "IMDb train split (" + train.size() + " training, " + validation.size() + " validation reviews); test split for the results");
+            s.put("model", model.describe());
+            s.put("embedding", glovePath == null ? "trained from scratch" : "initialised from " + glovePath.getFileName() + ", trained");
+            s.put("training words", "last " + settings.maxWords() + " of each review, label scored at the true last word");
+            s.put("batches", settings.batchSize() + " reviews, length-bucketed");
+            s.put("optimiser", "Adam lr " + settings.optimizer().learningRate() + ", global-norm clip " + settings.optimizer().clipNorm());
+            s.put("epochs", String.valueOf(settings.epochs()));
+            Table t = new Table("validation accuracy", "test accuracy", "running acc. 25 %", "50 %", "75 %", "test reviews",
+                    "training s", "evaluation s");
+            t.row(f4(r.validationAccuracy()), test == null ? "-" : f4(test.finalAccuracy()), test == null ? "-" : f4(test.accuracy()[0]),
+                    test == null ? "-" : f4(test.accuracy()[1]), test == null ? "-" : f4(test.accuracy()[2]),
+                    test == null ? "-" : String.valueOf(test.reviews()), f1(r.seconds()), f1(evalSeconds));
+            out.println("report: " + new ReportWriter(Path.of(args.get("report", ""))).write(modelName, "Training " + modelName, s, t, r.log(),
+                    "In the log and the plot, \"held-out\" is the validation accuracy on whole reviews and \"level\" the epoch."));
+        }
+        return 0;
+    }
+
+    static int eval(Args args, PrintStream out) throws Exception {
+        Path file = Path.of(args.get("model", "models/sentiment-lstm.model"));
+        ModelSnapshot m = ModelSnapshot.load(file);
+        if (!"sentiment".equals(m.metadata().task())) throw new Args.UsageException(file + " is not a sentiment model");
+        Tokenizer tok = io.seqstream.model.text.Tokenizers.from(m.metadata().tokenizer());
+        long e0 = System.nanoTime();
+        SentimentEvaluation.Result test = testEvaluation(new RecurrentModel(m.parameters()), tok,
+                Path.of(args.get("data", "../shared/data/imdb")), args.integer("test-limit", 0), args.integer("token-budget", 40_000));
+        printTest(out, m.metadata().name() + " v" + m.metadata().version(), test, (System.nanoTime() - e0) / 1e9);
+        return 0;
+    }
+
+    /** Whole test reviews, full length; a limit takes an equal number of each label from the (label-sorted) file. */
+    static SentimentEvaluation.Result testEvaluation(SentimentModel model, Tokenizer tok, Path data, int limit, int budget) throws Exception {
+        List<Review> test = ImdbLoader.test(data);
+        if (limit > 0 && limit < test.size()) {
+            int half = limit / 2;
+            List<Review> neg = test.stream().filter(x -> x.label() == 0).limit(half).toList();
+            List<Review> pos = test.stream().filter(x -> x.label() == 1).limit(limit - half).toList();
+            test = new java.util.ArrayList<>(neg);
+            test.addAll(pos);
+        }
+        return SentimentEvaluation.evaluate(model, Encoded.of(tok, test), budget);
+    }
+
+    private static void printTest(PrintStream out, String name, SentimentEvaluation.Result t, double seconds) {
+        out.printf(Locale.ROOT, "  %s on %d IMDb test reviews: accuracy %.4f; running accuracy after 25 %% %.4f, 50 %% %.4f, 75 %% %.4f"
+                + " of the words; log loss %.4f (%.1f s)%n", name, t.reviews(), t.finalAccuracy(), t.accuracy()[0], t.accuracy()[1],
+                t.accuracy()[2], t.meanLogLoss(), seconds);
+    }
+
+    private static String f4(double v) { return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v); }
+
+    private static String f1(double v) { return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.1f", v); }
+}
