@@ -23,7 +23,7 @@ public final class MemoryBench {
 
     /** One stage's memory. */
     public record Sample(String stage, long rssBytes, long heapUsedBytes, int streamsHeld, int coldStreams, int capacity) {
-        Map<String, Object> toMap() {
+        public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("stage", stage);
             m.put("rssMiB", rssBytes / (1024.0 * 1024));

@@ -45,9 +45,7 @@ final class ReliabilityBenches {
                 for (MemoryBench.Sample s : samples) {
                     out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %d | %d | %d |%n", s.stage(), s.rssBytes() / 1048576.0,
                             s.heapUsedBytes() / 1048576.0, s.streamsHeld(), s.coldStreams(), s.capacity());
-                    rows.add(new LinkedHashMap<>(Map.of("stage", s.stage(), "rssMiB", s.rssBytes() / 1048576.0,
-                            "heapUsedMiB", s.heapUsedBytes() / 1048576.0, "streamsHeld", s.streamsHeld(),
-                            "coldStreams", s.coldStreams(), "rowsAllocated", s.capacity())));
+                    rows.add(s.toMap());
                 }
                 result.put("streams", streams);
                 result.put("stateFloatsPerStream", model.metadata().spec().stateWidth());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The broker goes away for 10 s in the middle of a run and comes back on the same port and data: two processor
  * instances (JVMs of their own) recover by themselves, nothing is lost or doubled, outputs equal the reference
- * run's, and both instances' /health answer 200 again. Sizes: 1000 streams x 20 letters, a round every 1.25 s.
+ * run's, and both instances' /health answer 503 (broker not reachable) during the outage and 200 again after. Sizes: 1000 streams x 20 letters, a round every 1.25 s.
  */
 class BrokerRestartIT {
     private static final int STREAMS = 1000;
@@ -33,7 +33,13 @@ class BrokerRestartIT {
                     Duration.ofMillis(1250), 9).start()) {
                 feed.awaitRounds(5);
                 h.kafka.stop();
-                Thread.sleep(10_000);
+                long stopped = System.nanoTime();
+                // While the broker is away, health says so (503, broker not ok) instead of pretending.
+                HttpResponse<String> down = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(a.webUrl() + "health"))
+                        .timeout(Duration.ofSeconds(8)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, down.statusCode(), down.body());
+                assertTrue(down.body().contains("\"ok\":false"), down.body());
+                Thread.sleep(Math.max(0, 10_000 - (System.nanoTime() - stopped) / 1_000_000));
                 h.kafka.restart();
                 assertEquals(port, h.kafka.port(), "the broker came back on the same port");
                 assertTrue(feed.rounds.get() < LENGTH, "the broker came back while the feed was still going");
@@ -41,6 +47,7 @@ class BrokerRestartIT {
                 h.verify(feed, Duration.ofMinutes(4));
             }
             assertTrue(a.alive() && b.alive(), "both instances survived the outage without a restart");
+            h.assertNoErrorsLogged();
             HttpClient http = HttpClient.newHttpClient();
             for (ChildJvm i : List.of(a, b)) {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(i.webUrl() + "health"))

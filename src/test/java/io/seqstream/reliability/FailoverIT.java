@@ -51,6 +51,7 @@ class FailoverIT {
                 assertEquals(STREAMS * LENGTH, outputs);
             }
             assertTrue(c.alive(), "the instance never killed is still running");
+            h.assertNoErrorsLogged();
         }
     }
 }

@@ -176,6 +176,18 @@ final class FaultHarness implements AutoCloseable {
         return total;
     }
 
+    /** No instance logged anything at ERROR (the child JVMs log with log4j2-test.xml from the test class path). */
+    void assertNoErrorsLogged() throws java.io.IOException {
+        List<String> errors = new ArrayList<>();
+        for (ChildJvm c : children) {
+            if (!Files.exists(c.log())) continue;
+            for (String line : Files.readAllLines(c.log())) {
+                if (line.contains(" ERROR ") || line.contains(" FATAL ")) errors.add(c.log().getFileName() + ": " + line);
+            }
+        }
+        assertEquals(List.of(), errors, "ERROR lines in the instances' logs");
+    }
+
     private static String describe(String id, List<String> want, List<String> got) {
         List<Long> positions = new ArrayList<>();
         for (String g : got) positions.add(Long.parseLong(g.replaceFirst(".*\"pos\":(\\d+),.*", "$1")));
