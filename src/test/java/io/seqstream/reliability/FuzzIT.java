@@ -163,9 +163,9 @@ class FuzzIT {
             assertEquals(200, health.statusCode(), health.body());
             // The broker's own server-side loggers are left out: in the full suite the shared broker of other test
             // classes lives in this JVM too, and what it logs is not the product's. Printed, not asserted.
-            List<String> product = errors.events().stream().filter(e -> !isBrokerSide(e)).toList();
+            List<String> productErrors = errors.events().stream().filter(e -> !isBrokerSide(e)).toList();
             errors.events().stream().filter(FuzzIT::isBrokerSide).forEach(e -> System.out.println("broker-side ERROR (not asserted): " + e));
-            assertEquals(List.of(), product, "nothing logged as ERROR by the product or its Kafka clients");
+            assertEquals(List.of(), productErrors, "nothing logged as ERROR by the product or its Kafka clients");
             System.out.printf(Locale.ROOT, "fuzz: %d Kafka records -> dead letters %s, %d legal tokens; %d WS errors, %d HTTP 4xx%n",
                     KAFKA_BAD, deadReasons, legalOutputs, wsErrors, httpErrors);
         }
