@@ -20,8 +20,9 @@ import java.util.Map;
  */
 public final class StateTable {
     private final int width;
-    private final Map<String, Integer> slots = new HashMap<>();
-    private final IntStack free = new IntStack();
+    private Map<String, Integer> slots = new HashMap<>();
+    private IntStack free = new IntStack();
+    private final int minCapacity;
     private float[] states;
     private String[] ids;
     private int[] partitions;
@@ -40,6 +41,7 @@ public final class StateTable {
     public StateTable(int width, int initialCapacity) {
         this.width = width;
         this.capacity = Math.max(16, initialCapacity);
+        this.minCapacity = capacity;
         states = new float[capacity * width];
         ids = new String[capacity];
         partitions = new int[capacity];
@@ -185,7 +187,57 @@ public final class StateTable {
             if (changelogOffsets[slot] >= 0) cold.put(ids[slot], pack(partitions[slot], changelogOffsets[slot]));
             release(slot);
         }
+        shrinkIfSparse();
         return victims.size();
+    }
+
+    /** Rows allocated (held streams fit without growing). */
+    public int capacity() { return capacity; }
+
+    /**
+     * Gives memory back after a large eviction: when at most a quarter of the rows are in use, the live rows move
+     * to the front of arrays half as large or smaller (never below the initial capacity). Rows get new numbers, so
+     * this runs only between transactions, where no caller holds a row number.
+     */
+    private void shrinkIfSparse() {
+        int live = slots.size();
+        if (capacity <= minCapacity || live > capacity / 4) return;
+        int n = capacity;
+        while (n / 2 >= minCapacity && live <= n / 4) n /= 2;
+        float[] s2 = new float[n * width];
+        String[] ids2 = new String[n];
+        int[] part2 = new int[n];
+        long[] pos2 = new long[n];
+        int[] par2 = new int[n];
+        long[] ver2 = new long[n];
+        long[] seen2 = new long[n];
+        long[] off2 = new long[n];
+        Map<String, Integer> slots2 = new HashMap<>(Math.max(16, live * 2));
+        int j = 0;
+        for (Map.Entry<String, Integer> e : slots.entrySet()) {
+            int i = e.getValue();
+            System.arraycopy(states, i * width, s2, j * width, width);
+            ids2[j] = ids[i];
+            part2[j] = partitions[i];
+            pos2[j] = positions[i];
+            par2[j] = params[i];
+            ver2[j] = versions[i];
+            seen2[j] = lastSeen[i];
+            off2[j] = changelogOffsets[i];
+            slots2.put(e.getKey(), j++);
+        }
+        states = s2;
+        ids = ids2;
+        partitions = part2;
+        positions = pos2;
+        params = par2;
+        versions = ver2;
+        lastSeen = seen2;
+        changelogOffsets = off2;
+        slots = slots2;
+        free = new IntStack();
+        high = live;
+        capacity = n;
     }
 
     /** A snapshot of the stream's committed-or-current state, for the changelog. */

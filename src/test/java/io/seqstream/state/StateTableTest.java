@@ -111,4 +111,30 @@ class StateTableTest {
         assertThrows(IllegalArgumentException.class, () -> StateRecordCodec.decode(new byte[]{9, 9}));
         assertThrows(IllegalArgumentException.class, () -> StateRecordCodec.decode(new byte[30]));
     }
+
+    @Test
+    void shouldGiveMemoryBackAfterEvictingMostStreamsKeepingTheRest() {
+        StateTable t = new StateTable(2, 16);
+        for (int i = 0; i < 1000; i++) {
+            int s = t.slotForUpdate("s" + i, i % 3, i < 10 ? 100 : 1);
+            t.matrix()[s * 2 + 1] = i;
+            t.setPosition(s, i);
+            t.setChangelogOffset("s" + i, i);
+        }
+        t.commit();
+        assertEquals(1024, t.capacity());
+        assertEquals(990, t.evictIdleBefore(50));
+        assertEquals(32, t.capacity(), "10 live rows of 1024: the arrays shrink");
+        assertEquals(990, t.coldSize());
+        for (int i = 0; i < 10; i++) {
+            int s = t.slot("s" + i);
+            assertEquals(i, t.matrix()[s * 2 + 1]);
+            assertEquals(i, t.position(s));
+            assertEquals(i % 3, t.partition(s));
+        }
+        for (int i = 10; i < 100; i++) t.slotForUpdate("n" + i, 0, 200);
+        t.commit();
+        assertEquals(100, t.size());
+        for (int i = 0; i < 10; i++) assertEquals(i, t.matrix()[t.slot("s" + i) * 2 + 1], "survivors keep their rows' values after growing again");
+    }
 }
