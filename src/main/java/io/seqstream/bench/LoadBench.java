@@ -35,16 +35,43 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Load on the echo pipeline with exactly-once on, everything on this machine (embedded broker, processor,
- * producer, a read_committed reader): first a producer sending as fast as it can while the processor runs, whose
- * committed tokens/s over the steady part is the maximum sustainable rate; then a producer paced at half that
- * rate, while a read_committed consumer takes, for every output, the time from the input record's timestamp
- * (producer create time, carried in the output's "ts") to the moment the output reaches that consumer.
+ * Load on the echo pipeline with exactly-once on, everything on this machine (embedded broker, processor, producer,
+ * a read_committed reader), side by side with a plain exactly-once consume-&gt;produce loop that does no model work
+ * (the ceiling Kafka sets here). For each: a producer sending as fast as it can, whose committed tokens/s over the
+ * steady part is the maximum sustainable rate; then producers paced at half the pipeline's maximum and at a trickle
+ * of 20 tokens/s, while a read_committed consumer takes, for every output, the time from the input record's
+ * timestamp (producer create time, carried in the output's "ts") to the moment the output reaches that consumer.
+ * The pipeline's mean wave at each rate shows its batching adapt: a lone token at a trickle, hundreds saturated.
  */
 public final class LoadBench {
+    /** The echo output's size here (about 120 bytes of JSON): what the Kafka-only loop writes per input. */
+    private static final int OUTPUT_BYTES = 120;
+    /** A lone token now and then: what a quiet stream sees (adaptive batching: no wait for a batch to fill). */
+    private static final double LOW_RATE = 20;
+
     private LoadBench() {
     }
 
+    /** What is measured: the echo pipeline, or the Kafka-only loop beside it. */
+    private interface Subject extends AutoCloseable {
+        String inputTopic();
+
+        String outputTopic();
+
+        /** Inputs processed and committed so far. */
+        double processed();
+
+        /** Mean streams per wave so far, or NaN where there are no waves. */
+        double meanWave();
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /**
+     * Both subjects through the same phases on one embedded broker: saturated (maximum sustainable rate), then
+     * paced at half the pipeline's maximum and at a trickle, with end-to-end latency at both paced rates.
+     */
     public static Map<String, Object> run(ModelSnapshot model, int streams, Duration phase, int threads) throws Exception {
         Path dir = Files.createTempDirectory("seqstream-load-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
@@ -53,59 +80,108 @@ public final class LoadBench {
             m.put("streams", streams);
             m.put("threads", threads);
             m.put("phaseSeconds", phase.toSeconds());
-            double max = saturate(bootstrap, model, streams, phase, threads, "max");
-            m.put("maxSustainableTokensPerSecond", max);
-            Map<String, Object> half = paced(bootstrap, model, streams, phase, threads, max / 2, "half");
-            m.put("halfRate", half);
+            Map<String, Object> max = saturate(bootstrap, () -> pipeline(bootstrap, model, threads, "max"), streams, phase);
+            double maxRate = (Double) max.get("tokensPerSecond");
+            Map<String, Object> refMax = saturate(bootstrap, () -> kafkaOnly(bootstrap, "ref-max"), streams, phase);
+            double refRate = (Double) refMax.get("tokensPerSecond");
+            m.put("maxSustainableTokensPerSecond", maxRate);
+            m.put("maxMeanWave", max.get("meanWave"));
+            m.put("halfRate", paced(bootstrap, () -> pipeline(bootstrap, model, threads, "half"), streams, phase, maxRate / 2));
+            m.put("lowRate", paced(bootstrap, () -> pipeline(bootstrap, model, threads, "low"), streams, phase, LOW_RATE));
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put("what", "plain exactly-once consume->produce loop, no model, same max.poll.records, " + OUTPUT_BYTES + "-byte outputs");
+            ref.put("maxSustainableTokensPerSecond", refRate);
+            ref.put("halfRate", paced(bootstrap, () -> kafkaOnly(bootstrap, "ref-half"), streams, phase, maxRate / 2));
+            ref.put("lowRate", paced(bootstrap, () -> kafkaOnly(bootstrap, "ref-low"), streams, phase, LOW_RATE));
+            m.put("kafkaOnly", ref);
+            m.put("maxRateRatio", maxRate / refRate);
             return m;
         }
     }
 
-    private static SeqstreamConfig.Pipeline pipeline(String bootstrap, SeqstreamConfig config) {
+    private interface Starter {
+        Subject start() throws Exception;
+    }
+
+    private static Subject pipeline(String bootstrap, ModelSnapshot model, int threads, String name) throws Exception {
+        SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", name, "app.instance-id", name));
         SeqstreamConfig.Pipeline p = config.pipelines().get(0);
         TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(p.inputTopic(), 4, 1, Map.of()),
                 new TopicSpec(p.outputTopic(), 4, 1, Map.of()),
                 new TopicSpec(p.stateTopic(), 4, 1, Map.of("cleanup.policy", "compact")),
                 new TopicSpec(config.app().dlqTopic(), 1, 1, Map.of())));
-        return p;
+        ServingMeters meters = new ServingMeters(new SimpleMeterRegistry(), p.name(), model.metadata().name());
+        List<PipelineProcessor> processors = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            PipelineProcessor pp = new PipelineProcessor(config, p, bootstrap, i, ServedModel.of(model), meters, OutputSink.NONE);
+            pp.start().get(60, TimeUnit.SECONDS);
+            processors.add(pp);
+        }
+        return new Subject() {
+            public String inputTopic() { return p.inputTopic(); }
+
+            public String outputTopic() { return p.outputTopic(); }
+
+            public double processed() { return meters.tokenCount(); }
+
+            public double meanWave() { return meters.meanBatchSize(); }
+
+            public void close() { processors.forEach(PipelineProcessor::close); }
+        };
     }
 
-    /** Unpaced producer beside the processors; the committed rate from a quarter of the phase to its end. */
-    private static double saturate(String bootstrap, ModelSnapshot model, int streams, Duration phase, int threads, String name)
-            throws Exception {
-        SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", name, "app.instance-id", name));
-        SeqstreamConfig.Pipeline p = pipeline(bootstrap, config);
-        ServingMeters meters = new ServingMeters(new SimpleMeterRegistry(), p.name(), model.metadata().name());
-        List<PipelineProcessor> processors = start(config, p, bootstrap, model, meters, threads);
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread producer = new Thread(() -> produce(bootstrap, p.inputTopic(), streams, Double.MAX_VALUE, stop, new AtomicLong()));
-        producer.start();
-        try {
-            Thread.sleep(phase.toMillis() / 4);
-            double c0 = meters.tokenCount();
-            long t0 = System.nanoTime();
-            Thread.sleep(phase.toMillis() * 3 / 4);
-            return (meters.tokenCount() - c0) / ((System.nanoTime() - t0) / 1e9);
-        } finally {
-            stop.set(true);
-            producer.join();
-            processors.forEach(PipelineProcessor::close);
+    private static Subject kafkaOnly(String bootstrap, String name) {
+        String in = name + "-in";
+        String out = name + "-out";
+        TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(in, 4, 1, Map.of()), new TopicSpec(out, 4, 1, Map.of())));
+        int maxPoll = SeqstreamConfig.of(Map.of()).pipelines().get(0).maxPollRecords();
+        KafkaOnlyLoop loop = new KafkaOnlyLoop(bootstrap, in, out, name, maxPoll, OUTPUT_BYTES);
+        return new Subject() {
+            public String inputTopic() { return in; }
+
+            public String outputTopic() { return out; }
+
+            public double processed() { return loop.processed(); }
+
+            public double meanWave() { return Double.NaN; }
+
+            public void close() throws Exception { loop.close(); }
+        };
+    }
+
+    /** Unpaced producer beside the subject; the committed rate from a quarter of the phase to its end. */
+    private static Map<String, Object> saturate(String bootstrap, Starter starter, int streams, Duration phase) throws Exception {
+        try (Subject s = starter.start()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = new Thread(() -> produce(bootstrap, s.inputTopic(), streams, Double.MAX_VALUE, stop, new AtomicLong()));
+            producer.start();
+            try {
+                Thread.sleep(phase.toMillis() / 4);
+                double c0 = s.processed();
+                long t0 = System.nanoTime();
+                Thread.sleep(phase.toMillis() * 3 / 4);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("tokensPerSecond", (s.processed() - c0) / ((System.nanoTime() - t0) / 1e9));
+                m.put("meanWave", s.meanWave());
+                return m;
+            } finally {
+                stop.set(true);
+                producer.join();
+            }
         }
     }
 
-    private static Map<String, Object> paced(String bootstrap, ModelSnapshot model, int streams, Duration phase, int threads,
-                                             double rate, String name) throws Exception {
-        SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", name, "app.instance-id", name));
-        SeqstreamConfig.Pipeline p = pipeline(bootstrap, config);
-        ServingMeters meters = new ServingMeters(new SimpleMeterRegistry(), p.name(), model.metadata().name());
-        List<PipelineProcessor> processors = start(config, p, bootstrap, model, meters, threads);
+    private static Map<String, Object> paced(String bootstrap, Starter starter, int streams, Duration phase, double rate)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sent = new AtomicLong();
         long[] latencies = new long[1 << 22];
         int n = 0;
+        double processed;
+        double meanWave;
         long warmup = System.currentTimeMillis() + phase.toMillis() / 4;
-        Thread producer = new Thread(() -> produce(bootstrap, p.inputTopic(), streams, rate, stop, sent));
-        try (KafkaConsumer<byte[], byte[]> consumer = reader(bootstrap, p.outputTopic())) {
+        try (Subject s = starter.start(); KafkaConsumer<byte[], byte[]> consumer = reader(bootstrap, s.outputTopic())) {
+            Thread producer = new Thread(() -> produce(bootstrap, s.inputTopic(), streams, rate, stop, sent));
             producer.start();
             long end = System.nanoTime() + phase.toNanos();
             while (System.nanoTime() < end) {
@@ -117,31 +193,21 @@ public final class LoadBench {
             }
             stop.set(true);
             producer.join();
-        } finally {
-            processors.forEach(PipelineProcessor::close);
+            processed = s.processed();
+            meanWave = s.meanWave();
         }
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("offeredTokensPerSecond", rate);
         m.put("sent", sent.get());
-        m.put("processed", (long) meters.tokenCount());
+        m.put("processed", (long) processed);
+        m.put("meanWave", meanWave);
         m.put("latencySamples", n);
         m.put("p50Millis", n == 0 ? -1 : sorted[n / 2]);
         m.put("p99Millis", n == 0 ? -1 : sorted[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)]);
         m.put("maxMillis", n == 0 ? -1 : sorted[n - 1]);
         return m;
-    }
-
-    private static List<PipelineProcessor> start(SeqstreamConfig config, SeqstreamConfig.Pipeline p, String bootstrap,
-                                                 ModelSnapshot model, ServingMeters meters, int threads) throws Exception {
-        List<PipelineProcessor> out = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            PipelineProcessor pp = new PipelineProcessor(config, p, bootstrap, i, ServedModel.of(model), meters, OutputSink.NONE);
-            pp.start().get(60, TimeUnit.SECONDS);
-            out.add(pp);
-        }
-        return out;
     }
 
     /** One letter per record to a random stream of {@code streams}, at {@code rate} records/s (paced per 10 ms). */
@@ -183,7 +249,7 @@ public final class LoadBench {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> tps = new ArrayList<>();
-        c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+        tps.addAll(io.seqstream.kafka.Partitions.of(c, topic, Duration.ofSeconds(30)));
         c.assign(tps);
         c.seekToEnd(tps);
         tps.forEach(c::position);

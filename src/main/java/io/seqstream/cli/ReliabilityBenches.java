@@ -57,11 +57,22 @@ final class ReliabilityBenches {
                 Duration phase = Duration.ofSeconds(args.integer("seconds", 30));
                 result.putAll(LoadBench.run(model, streams, phase, args.integer("threads", 1)));
                 @SuppressWarnings("unchecked")
-                Map<String, Object> half = (Map<String, Object>) result.get("halfRate");
-                out.printf(Locale.ROOT, "load: %d streams, exactly-once, embedded broker: max sustainable %.0f tokens/s; at %.0f tokens/s "
-                                + "end-to-end latency p50 %s ms, p99 %s ms (max %s ms, %s samples)%n", streams,
-                        (Double) result.get("maxSustainableTokensPerSecond"), (Double) half.get("offeredTokensPerSecond"),
-                        half.get("p50Millis"), half.get("p99Millis"), half.get("maxMillis"), half.get("latencySamples"));
+                Map<String, Object> ref = (Map<String, Object>) result.get("kafkaOnly");
+                out.printf(Locale.ROOT, "load: %d streams, exactly-once, embedded broker, one processing thread%n", streams);
+                out.printf(Locale.ROOT, "| phase | echo pipeline | Kafka-only loop |%n|---|---|---|%n");
+                out.printf(Locale.ROOT, "| max sustainable tokens/s | %.0f (mean wave %.1f) | %.0f |%n",
+                        (Double) result.get("maxSustainableTokensPerSecond"), (Double) result.get("maxMeanWave"),
+                        (Double) ref.get("maxSustainableTokensPerSecond"));
+                for (String rate : List.of("halfRate", "lowRate")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> a = (Map<String, Object>) result.get(rate);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> b = (Map<String, Object>) ref.get(rate);
+                    out.printf(Locale.ROOT, "| %.0f tokens/s: latency p50 / p99 (max) ms | %s / %s (%s), mean wave %.1f | %s / %s (%s) |%n",
+                            (Double) a.get("offeredTokensPerSecond"), a.get("p50Millis"), a.get("p99Millis"), a.get("maxMillis"),
+                            (Double) a.get("meanWave"), b.get("p50Millis"), b.get("p99Millis"), b.get("maxMillis"));
+                }
+                out.printf(Locale.ROOT, "max rate ratio pipeline / Kafka-only: %.2f%n", (Double) result.get("maxRateRatio"));
             }
         }
         Path file = Path.of(args.get("out", "docs/bench/" + what + ".json"));

@@ -86,4 +86,7 @@ public final class ServingMeters {
     }
 
     public double tokenCount() { return tokens.count(); }
+
+    /** Mean streams per wave since these meters were made (NaN before the first wave). */
+    public double meanBatchSize() { return batchSize.count() == 0 ? Double.NaN : batchSize.mean(); }
 }
