@@ -66,6 +66,17 @@ class LabelledExamplesTest {
     }
 
     @Test
+    void shouldReadALabelledReviewWithTheSentimentModelsWordTokenizer() {
+        List<String> vocab = List.of("<unk>", "a", "great", "film");
+        ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 4, 2).withEmbedding(4);
+        ModelMetadata m = new ModelMetadata("s", 0, "sentiment", spec, new TokenizerSpec("words", vocab, "<unk>", true, ""),
+                List.of("negative", "positive"), 0, 0, Map.of(), 0);
+        var e = new LabelledExamples(m, 100).parse(json("{\"text\":\"A <br />GREAT, truly great film!\",\"label\":\"positive\"}")).example();
+        assertArrayEquals(new int[] {1, 2, 0, 2, 3}, e.inputs());
+        assertArrayEquals(new int[] {-1, -1, -1, -1, 1}, e.targets());
+    }
+
+    @Test
     void shouldNameTheReasonOfEveryBadExample() {
         LabelledExamples ex = classify(100);
         assertReason(DeadLetterReason.UNDECODABLE, ex, new byte[] {(byte) 0xff, (byte) 0xfe});
