@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class KafkaOnlyLoop implements AutoCloseable {
     private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -65,6 +66,7 @@ final class KafkaOnlyLoop implements AutoCloseable {
                     producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
                     producer.commitTransaction();
                     processed.addAndGet(records.count());
+                    transactions.incrementAndGet();
                 }
             }
         }, "kafka-only-loop");
@@ -73,6 +75,9 @@ final class KafkaOnlyLoop implements AutoCloseable {
 
     /** Inputs whose outputs and offsets are committed. */
     long processed() { return processed.get(); }
+
+    /** Transactions committed. */
+    long transactions() { return transactions.get(); }
 
     @Override
     public void close() throws InterruptedException {

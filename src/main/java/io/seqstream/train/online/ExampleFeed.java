@@ -33,6 +33,13 @@ public interface ExampleFeed extends AutoCloseable {
     @Override
     void close();
 
+    /** Held-out examples cut into padded batches of at most {@code size}, for evaluation. */
+    static List<SequenceBatch> inBatches(List<SequenceBatch.Example> all, int size) {
+        List<SequenceBatch> out = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) out.add(SequenceBatch.of(all.subList(i, Math.min(all.size(), i + size))));
+        return out;
+    }
+
     /**
      * @param sequences the padded minibatch
      * @param state     initial state per sequence carried from the stream's previous window (truncated BPTT),

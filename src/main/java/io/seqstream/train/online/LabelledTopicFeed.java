@@ -101,7 +101,7 @@ public final class LabelledTopicFeed implements ExampleFeed {
                 filled = Math.min(filled + 1, ring.length);
             }
         }
-        if (heldOutGrew) heldOutBatches = batches(heldOut);
+        if (heldOutGrew) heldOutBatches = ExampleFeed.inBatches(heldOut, EVAL_BATCH);
     }
 
     /** Whether a text belongs to the held-out share (one in {@code every}), the same at every start. */
@@ -127,14 +127,6 @@ public final class LabelledTopicFeed implements ExampleFeed {
 
     @Override
     public int heldOutSize() { return heldOut.size(); }
-
-    private static List<SequenceBatch> batches(List<SequenceBatch.Example> all) {
-        List<SequenceBatch> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += EVAL_BATCH) {
-            out.add(SequenceBatch.of(all.subList(i, Math.min(all.size(), i + EVAL_BATCH))));
-        }
-        return out;
-    }
 
     @Override
     public void close() {

@@ -129,7 +129,7 @@ public final class LiveStreamFeed implements ExampleFeed {
                 }
             }
         }
-        if (heldOutGrew) heldOutBatches = batches(new ArrayList<>(heldOut));
+        if (heldOutGrew) heldOutBatches = ExampleFeed.inBatches(new ArrayList<>(heldOut), EVAL_BATCH);
     }
 
     static boolean isHeldOut(String streamId, int every) {
@@ -179,14 +179,6 @@ public final class LiveStreamFeed implements ExampleFeed {
 
     @Override
     public int heldOutSize() { return heldOut.size(); }
-
-    private static List<SequenceBatch> batches(List<SequenceBatch.Example> all) {
-        List<SequenceBatch> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += EVAL_BATCH) {
-            out.add(SequenceBatch.of(all.subList(i, Math.min(all.size(), i + EVAL_BATCH))));
-        }
-        return out;
-    }
 
     @Override
     public void close() {
