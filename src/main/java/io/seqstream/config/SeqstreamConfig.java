@@ -88,10 +88,14 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param buffer       labelled examples kept for replay (the newest; training samples batches from them)
      * @param heldOutEvery one example (or stream) in this many is held out for evaluation and never trained on
      * @param maxLength    labelled examples longer than this many tokens train on their last maxLength tokens
+     * @param minPublishInterval versions due by step count wait at least this long after the last one (a passed
+     *                     curriculum level publishes at once): a model that no longer improves is not republished
+     *                     several times a second
      */
     public record Trainer(String pipeline, String task, int delay, double learningRate, double clipNorm, int batchSize,
                           boolean curriculum, int publishEvery, double margin, boolean fromScratch, long seed,
-                          Source source, String topic, int window, int buffer, int heldOutEvery, int maxLength) {
+                          Source source, String topic, int window, int buffer, int heldOutEvery, int maxLength,
+                          Duration minPublishInterval) {
         /** Where a trainer's examples come from. */
         public enum Source { CURRICULUM, TOPIC, STREAM }
     }
@@ -148,7 +152,8 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.bool(k + "from-scratch", false), s.integer(k + "seed", 1, 0, Integer.MAX_VALUE),
                     s.choice(k + "source", Trainer.Source.CURRICULUM, Trainer.Source.class), s.string(k + "topic", ""),
                     s.integer(k + "window", 32, 2, 10_000), s.integer(k + "buffer", 20_000, 1, 10_000_000),
-                    s.integer(k + "held-out-every", 10, 2, 1_000_000), s.integer(k + "max-length", 400, 1, 1_000_000)));
+                    s.integer(k + "held-out-every", 10, 2, 1_000_000), s.integer(k + "max-length", 400, 1, 1_000_000),
+                    s.duration(k + "min-publish-interval", Duration.ofSeconds(5))));
         }
         return new SeqstreamConfig(app, kafka, web, List.copyOf(pipelines), List.copyOf(trainers));
     }

@@ -140,6 +140,7 @@ public final class TrainerVerticle extends VerticleBase {
         LOG.info("trainer for {} on {}: ND4J backend {} (the step and BPTT kernels run in plain Java on the CPU)",
                 start.metadata().name(), learner.describe(), Nd4jInfo.backend());
         long lastLog = System.nanoTime();
+        long lastPublish = System.nanoTime() - config.minPublishInterval().toNanos();
         try (learner) {
             while (running) {
                 if (poison) {
@@ -160,7 +161,10 @@ public final class TrainerVerticle extends VerticleBase {
                 // The curriculum is judged more often than versions are published, so a passed level is seen
                 // (and published) within CURRICULUM_EVERY steps rather than at the next publishing step.
                 if (due || steps % CURRICULUM_EVERY == 0) levelPassed = learner.judgeLevel();
-                if (due || levelPassed) maybePublish(o.loss(), level);
+                boolean spaced = System.nanoTime() - lastPublish >= config.minPublishInterval().toNanos();
+                if (levelPassed || (due && spaced)) {
+                    if (maybePublish(o.loss(), level)) lastPublish = System.nanoTime();
+                }
                 if (System.nanoTime() - lastLog > 60_000_000_000L) {
                     lastLog = System.nanoTime();
                     LOG.info("trainer {}: step {}, {}", start.metadata().name(), steps, learner.describe());
@@ -171,13 +175,13 @@ public final class TrainerVerticle extends VerticleBase {
         }
     }
 
-    /** Publishes the copy as the next version when it is finite and not worse than the published one. */
-    private void maybePublish(double loss, int trainedAtLevel) {
+    /** Publishes the copy as the next version when it is finite and not worse than the published one; true if it did. */
+    private boolean maybePublish(double loss, int trainedAtLevel) {
         OnlineLearner.Evaluation e = learner.evaluate();
         if (e == null) {
             LOG.info("trainer {}: step {} not judged yet: too few held-out examples ({})", start.metadata().name(),
                     learner.steps(), learner.describe());
-            return;
+            return false;
         }
         double accuracy = e.accuracy();
         meters.evaluated(accuracy, learner.level());
@@ -186,7 +190,7 @@ public final class TrainerVerticle extends VerticleBase {
             meters.rejected();
             LOG.info("trainer {}: step {} candidate not published (finite {}, held-out {} vs published {})", start.metadata().name(),
                     learner.steps(), p.isFinite(), accuracy, publishedAccuracy);
-            return;
+            return false;
         }
         long next = version + 1;
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -202,6 +206,7 @@ public final class TrainerVerticle extends VerticleBase {
         meters.published(next);
         LOG.info("trainer {}: published v{} at step {} (level {}, held-out accuracy {}, loss {})", start.metadata().name(), next,
                 learner.steps(), learner.level(), accuracy, e.loss());
+        return true;
     }
 
     /** Makes the next training step's gradient non-finite: the guard must skip it and nothing bad is published. */

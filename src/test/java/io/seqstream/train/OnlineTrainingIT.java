@@ -65,7 +65,8 @@ class OnlineTrainingIT {
         String bootstrap = SharedKafka.bootstrap();
         config = SeqstreamConfig.of(Map.of("app.name", "online", "pipelines", "echo", "app.instance-id", "online-1",
                 "pipeline.echo.input-topic", "tokens.online", "pipeline.echo.output-topic", "outputs.online",
-                "trainer.echo.from-scratch", "true", "trainer.echo.publish-every", "100", "trainer.echo.learning-rate", "0.003"));
+                "trainer.echo.from-scratch", "true", "trainer.echo.publish-every", "100", "trainer.echo.learning-rate", "0.003",
+                "trainer.echo.min-publish-interval", "0s"));
         pipeline = config.pipeline("echo");
         TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(pipeline.inputTopic(), 4, 1, Map.of()),
                 new TopicSpec(pipeline.outputTopic(), 4, 1, Map.of()),

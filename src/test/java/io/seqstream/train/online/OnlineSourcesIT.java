@@ -64,7 +64,8 @@ class OnlineSourcesIT {
         SeqstreamConfig config = SeqstreamConfig.of(Map.of("app.name", "labelled", "pipelines", "firstletter",
                 "trainer.models", "firstletter", "trainer.firstletter.source", "topic",
                 "trainer.firstletter.learning-rate", "0.01", "trainer.firstletter.batch", "32",
-                "trainer.firstletter.publish-every", "50", "trainer.firstletter.held-out-every", "5"));
+                "trainer.firstletter.publish-every", "50", "trainer.firstletter.held-out-every", "5",
+                "trainer.firstletter.min-publish-interval", "1s"));
         ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 16, 2, 2);
         ModelMetadata meta = new ModelMetadata("firstletter-lstm", 0, "classify", spec,
                 new TokenizerSpec("chars", List.of("a", "b"), null, false, " "), List.of("a", "b"), 0, 0, Map.of(), 0);
@@ -121,7 +122,7 @@ class OnlineSourcesIT {
         SeqstreamConfig config = SeqstreamConfig.of(Map.of("app.name", "livenext", "pipelines", "stride",
                 "trainer.models", "stride", "trainer.stride.source", "stream", "trainer.stride.window", "12",
                 "trainer.stride.learning-rate", "0.01", "trainer.stride.publish-every", "50",
-                "trainer.stride.held-out-every", "4"));
+                "trainer.stride.held-out-every", "4", "trainer.stride.min-publish-interval", "1s"));
         SeqstreamConfig.Pipeline p = config.pipeline("stride");
         List<String> letters = new ArrayList<>();
         for (char ch = 'a'; ch <= 'z'; ch++) letters.add(String.valueOf(ch));
