@@ -66,10 +66,12 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param threads        consumer threads (each with its own producer and state table)
      * @param swapPolicy     carry or reset hidden states on a model swap
      * @param defaultParam   the parameter of a stream that never sent one (models with a parameter only)
+     * @param holdCommit     fault drills only (default 0): each transaction stays open this long, its outputs already
+     *                       sent, before it commits, so that a kill lands inside an open transaction
      */
     public record Pipeline(String name, Path model, String inputTopic, String outputTopic, String stateTopic,
                            int maxValueBytes, Duration stateTtl, int maxPollRecords, int threads,
-                           SwapPolicy swapPolicy, int defaultParam) {
+                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit) {
         public String groupId(String app) { return app + "." + name; }
     }
 
@@ -131,7 +133,8 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.integer(k + "max-poll-records", 2000, 1, 1_000_000),
                     s.integer(k + "threads", 1, 1, 64),
                     s.choice(k + "swap-policy", SwapPolicy.CARRY, SwapPolicy.class),
-                    s.integer(k + "default-param", -1, -1, 1 << 20)));
+                    s.integer(k + "default-param", -1, -1, 1 << 20),
+                    s.duration(k + "fault.hold-commit", Duration.ZERO)));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
         List<Trainer> trainers = new ArrayList<>();

@@ -236,6 +236,20 @@ public final class PipelineProcessor implements AutoCloseable {
         install(next);
     }
 
+    /**
+     * With {@code pipeline.<p>.fault.hold-commit} set (fault drills only), the transaction's records reach the broker
+     * and then the commit waits, so that a kill lands with a transaction open and its outputs in the log uncommitted.
+     */
+    private void holdForFaultDrill() {
+        if (pipeline.holdCommit().isZero()) return;
+        producer.flush();
+        try {
+            Thread.sleep(pipeline.holdCommit().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void processInTransaction(ConsumerRecords<byte[], byte[]> records) {
         List<Sent> changelogSends = new ArrayList<>();
         List<byte[]> committedOutputs = sink == OutputSink.NONE ? null : new ArrayList<>();
@@ -248,6 +262,7 @@ public final class PipelineProcessor implements AutoCloseable {
             tokens = runWaves(committedOutputs);
             writeChangelog(changelogSends);
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            holdForFaultDrill();
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException | UnsupportedVersionException e) {

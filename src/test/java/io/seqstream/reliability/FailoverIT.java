@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * 1000 streams while one instance is killed with SIGKILL, then a second, then both start again. Every input token
  * must have exactly one committed output, positions 0..n-1 per stream, each record bit for bit the reference run's.
  * Sizes: 1000 streams x 30 letters = 30,000 tokens, a round of 1000 letters every 1.5 s (45 s of feed); a killed
- * after round 4, b after round 8, both started again after round 12.
+ * after round 4, b after round 8, both started again after round 12. Instance a holds every transaction open for 2 s
+ * ({@code pipeline.echo.fault.hold-commit}) so that its kill lands inside one: that transaction's outputs are in the
+ * log, aborted, and must never reach a read_committed reader.
  */
 class FailoverIT {
     private static final int STREAMS = 1000;
@@ -23,7 +25,9 @@ class FailoverIT {
     @Test
     void shouldCommitEveryTokenOnceAndBitForBitWhileInstancesAreKilledAndRestarted() throws Exception {
         try (FaultHarness h = new FaultHarness("failover")) {
-            ChildJvm a = h.instance("fo-a");
+            // a holds each transaction open for 2 s with its outputs already in the log (and it is never idle:
+            // rounds come every 1.5 s), so the SIGKILL lands inside an open transaction.
+            ChildJvm a = h.instance("fo-a", "pipeline.echo.fault.hold-commit=2s");
             ChildJvm b = h.instance("fo-b");
             ChildJvm c = h.instance("fo-c");
             for (ChildJvm i : List.of(a, b, c)) i.start();
@@ -49,6 +53,9 @@ class FailoverIT {
                 feed.await(Duration.ofMinutes(3));
                 int outputs = h.verify(feed, Duration.ofMinutes(4));
                 assertEquals(STREAMS * LENGTH, outputs);
+                long aborted = h.abortedOutputs(outputs);
+                System.out.printf("failover: %d output records of aborted transactions in the log, none delivered%n", aborted);
+                assertTrue(aborted > 0, "the kill landed inside an open transaction whose outputs were aborted");
             }
             assertTrue(c.alive(), "the instance never killed is still running");
             h.assertNoErrorsLogged();

@@ -51,8 +51,8 @@ final class FaultHarness implements AutoCloseable {
         TopicAdmin.ensure(kafka.bootstrapServers(), TopicSpecs.load(Path.of("topics"), "seqstream"));
     }
 
-    ChildJvm instance(String id) {
-        ChildJvm c = ChildJvm.instance(id, kafka.bootstrapServers(), model, logDir);
+    ChildJvm instance(String id, String... extraSettings) {
+        ChildJvm c = ChildJvm.instance(id, kafka.bootstrapServers(), model, logDir, extraSettings);
         children.add(c);
         return c;
     }
@@ -174,6 +174,29 @@ final class FaultHarness implements AutoCloseable {
         assertEquals(feed.tokens(), total, "one committed output per input token, none doubled");
         assertEquals(feed.streams, actual.size(), "outputs only for the fed streams");
         return total;
+    }
+
+    /**
+     * Output records in the log that no read_committed reader ever gets: those of aborted transactions (a
+     * read_uncommitted reader sees every data record, committed or aborted; transaction markers are not records).
+     */
+    long abortedOutputs(int committed) {
+        java.util.Properties p = new java.util.Properties();
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var tps = io.seqstream.kafka.Partitions.of(c, OUTPUT, Duration.ofSeconds(30));
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(tps);
+            long records = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                records += c.poll(Duration.ofMillis(200)).count();
+            }
+            return records - committed;
+        }
     }
 
     /** No instance logged anything at ERROR (the child JVMs log with log4j2-test.xml from the test class path). */
