@@ -80,7 +80,7 @@ class KernelsTest {
 
     @Test
     void shouldComputeTheSameExpInVectorsAsInScalars() {
-        assumeTrue(Kernels.VECTOR, "needs --add-modules jdk.incubator.vector (the vector-kernels surefire execution has it)");
+        assumeTrue(Kernels.VECTOR, "needs --add-modules jdk.incubator.vector (the suite's default surefire execution has it)");
         Random rng = new Random(5);
         int n = 4096;
         float[] x = new float[n];
@@ -103,7 +103,7 @@ class KernelsTest {
 
     @Test
     void shouldStepGruAndLstmRowsInVectorsAsInScalars() {
-        assumeTrue(Kernels.VECTOR, "needs --add-modules jdk.incubator.vector (the vector-kernels surefire execution has it)");
+        assumeTrue(Kernels.VECTOR, "needs --add-modules jdk.incubator.vector (the suite's default surefire execution has it)");
         Random rng = new Random(9);
         int h = 40;
         float[] act = random(rng, 4 * h);
