@@ -70,5 +70,18 @@ public final class SequenceBatch {
         public Example {
             if (inputs.length != targets.length) throw new IllegalArgumentException("inputs and targets differ in length");
         }
+
+        /**
+         * A sequence-level label: the last {@code keepLast} ids (all when 0 or fewer are there), the label the target
+         * of the true last step only, every other step -1 (the running outputs before the end take no loss).
+         */
+        public static Example labelledAtEnd(int[] ids, int label, int keepLast) {
+            if (ids.length == 0) throw new IllegalArgumentException("a labelled sequence needs at least one token");
+            int[] in = keepLast > 0 && ids.length > keepLast ? java.util.Arrays.copyOfRange(ids, ids.length - keepLast, ids.length) : ids;
+            int[] targets = new int[in.length];
+            java.util.Arrays.fill(targets, -1);
+            targets[in.length - 1] = label;
+            return new Example(in, targets, -1);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.seqstream.metrics.TrainingMeters;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.Parameters;
+import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.model.text.Tokenizers;
 import io.seqstream.serve.ModelPublisher;
 import io.seqstream.stream.InputDecoder;
@@ -113,9 +114,7 @@ public final class TrainerVerticle extends VerticleBase {
 
     /** A next-token model whose vocabulary begins with the start token has every stream begin with it. */
     private static int startToken(ModelMetadata m) {
-        java.util.List<String> symbols = m.tokenizer().symbols();
-        return symbols.size() > 2 && io.seqstream.model.text.NextVocabulary.START.equals(symbols.get(0))
-                && io.seqstream.model.text.NextVocabulary.END.equals(symbols.get(1)) ? io.seqstream.model.text.NextVocabulary.START_ID : -1;
+        return NextVocabulary.frames(m.tokenizer()) ? NextVocabulary.START_ID : -1;
     }
 
     @Override

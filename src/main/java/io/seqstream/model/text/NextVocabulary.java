@@ -47,11 +47,26 @@ public final class NextVocabulary {
     /** The vocabulary a next-token model was saved with (its classes are its symbols). */
     public static NextVocabulary of(ModelMetadata m) {
         if (!"next".equals(m.task())) throw new IllegalArgumentException("model " + m.name() + " is a " + m.task() + " model, not next");
-        List<String> s = m.tokenizer().symbols();
-        if (s.size() < 3 || !START.equals(s.get(START_ID)) || !END.equals(s.get(END_ID))) {
+        if (!frames(m.tokenizer())) {
             throw new IllegalArgumentException("model " + m.name() + ": vocabulary does not start with the start and end tokens");
         }
+        List<String> s = m.tokenizer().symbols();
         return new NextVocabulary(s.subList(2, s.size()), m.tokenizer().skip());
+    }
+
+    /** Whether a tokenizer's vocabulary begins with the start and end tokens (then characters), as this class builds it. */
+    public static boolean frames(TokenizerSpec t) {
+        List<String> s = t.symbols();
+        return s.size() >= 3 && START.equals(s.get(START_ID)) && END.equals(s.get(END_ID));
+    }
+
+    /** Start, the given ids, end: a complete text as a model with {@link #frames} start and end tokens reads it. */
+    public static int[] framed(int[] ids) {
+        int[] out = new int[ids.length + 2];
+        out[0] = START_ID;
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        out[ids.length + 1] = END_ID;
+        return out;
     }
 
     /** Start, end and the characters. */

@@ -80,10 +80,7 @@ public final class NextTokenTrainer {
 
     /** A complete string as a training example: start, its characters, end. */
     public static SequenceBatch.Example example(NextVocabulary vocabulary, String s) {
-        int[] body = vocabulary.startThen(s);
-        int[] ids = java.util.Arrays.copyOf(body, body.length + 1);
-        ids[body.length] = NextVocabulary.END_ID;
-        return NextTokenExamples.fromWindow(ids);
+        return NextTokenExamples.fromWindow(NextVocabulary.framed(vocabulary.encode(s)));
     }
 
     /** n strings of the language as examples. */

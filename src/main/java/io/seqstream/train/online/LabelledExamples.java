@@ -2,10 +2,12 @@ package io.seqstream.train.online;
 
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.SequenceBatch;
+import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.model.text.Tokenizer;
 import io.seqstream.model.text.Tokenizers;
 import io.seqstream.model.text.UnknownTokenException;
 import io.seqstream.stream.DeadLetterReason;
+import io.seqstream.train.NextTokenExamples;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -37,9 +39,7 @@ public final class LabelledExamples {
         this.tokenizer = Tokenizers.from(model.tokenizer());
         this.classes = model.classes();
         this.nextToken = "next".equals(model.task());
-        List<String> symbols = model.tokenizer().symbols();
-        this.framed = nextToken && symbols.size() > 2 && io.seqstream.model.text.NextVocabulary.START.equals(symbols.get(0))
-                && io.seqstream.model.text.NextVocabulary.END.equals(symbols.get(1));
+        this.framed = nextToken && NextVocabulary.frames(model.tokenizer());
         this.maxLength = maxLength;
     }
 
@@ -72,25 +72,12 @@ public final class LabelledExamples {
         if (ids.length == 0 || (nextToken && ids.length < 2)) {
             throw new BadExample(DeadLetterReason.UNDECODABLE, "text has too few tokens (" + ids.length + ")");
         }
-        if (nextToken && framed) {
-            int[] framedIds = new int[ids.length + 2];
-            framedIds[0] = io.seqstream.model.text.NextVocabulary.START_ID;
-            System.arraycopy(ids, 0, framedIds, 1, ids.length);
-            framedIds[ids.length + 1] = io.seqstream.model.text.NextVocabulary.END_ID;
-            ids = framedIds;
-        }
         if (nextToken) {
+            if (framed) ids = NextVocabulary.framed(ids);
             int from = Math.max(0, ids.length - 1 - maxLength);
-            int[] in = Arrays.copyOfRange(ids, from, ids.length - 1);
-            int[] tg = Arrays.copyOfRange(ids, from + 1, ids.length);
-            return new Parsed(text, new SequenceBatch.Example(in, tg, -1));
+            return new Parsed(text, NextTokenExamples.fromWindow(Arrays.copyOfRange(ids, from, ids.length)));
         }
-        int label = label(json.getValue("label"));
-        int[] in = ids.length > maxLength ? Arrays.copyOfRange(ids, ids.length - maxLength, ids.length) : ids;
-        int[] tg = new int[in.length];
-        Arrays.fill(tg, -1);
-        tg[in.length - 1] = label;
-        return new Parsed(text, new SequenceBatch.Example(in, tg, -1));
+        return new Parsed(text, SequenceBatch.Example.labelledAtEnd(ids, label(json.getValue("label")), maxLength));
     }
 
     private int label(Object l) {

@@ -39,6 +39,8 @@ public final class LabelledTopicFeed implements ExampleFeed {
     private int filled;
     private int next;
     private final List<SequenceBatch.Example> heldOut = new ArrayList<>();
+    /** Padded batches of the held-out examples, cut when evaluation asks for them (null: to be cut again). */
+    /** The held-out examples in padded batches, cut when evaluation asks (null: to be cut again, they changed). */
     private List<SequenceBatch> heldOutBatches = List.of();
     private long received;
     private long rejected;
@@ -78,7 +80,6 @@ public final class LabelledTopicFeed implements ExampleFeed {
 
     @Override
     public void pull(Duration wait) {
-        boolean heldOutGrew = false;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
             received++;
             LabelledExamples.Parsed parsed;
@@ -93,7 +94,7 @@ public final class LabelledTopicFeed implements ExampleFeed {
             if (isHeldOut(parsed.text(), heldOutEvery)) {
                 if (heldOut.size() < MAX_HELD_OUT) {
                     heldOut.add(parsed.example());
-                    heldOutGrew = true;
+                    heldOutBatches = null;
                 }
             } else {
                 ring[next] = parsed.example();
@@ -101,7 +102,6 @@ public final class LabelledTopicFeed implements ExampleFeed {
                 filled = Math.min(filled + 1, ring.length);
             }
         }
-        if (heldOutGrew) heldOutBatches = ExampleFeed.inBatches(heldOut, EVAL_BATCH);
     }
 
     /** Whether a text belongs to the held-out share (one in {@code every}), the same at every start. */
@@ -123,7 +123,10 @@ public final class LabelledTopicFeed implements ExampleFeed {
     }
 
     @Override
-    public List<SequenceBatch> heldOut() { return heldOutBatches; }
+    public List<SequenceBatch> heldOut() {
+        if (heldOutBatches == null) heldOutBatches = ExampleFeed.inBatches(heldOut, EVAL_BATCH);
+        return heldOutBatches;
+    }
 
     @Override
     public int heldOutSize() { return heldOut.size(); }

@@ -3,6 +3,7 @@ package io.seqstream.train.online;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.stream.InputDecoder;
+import io.seqstream.train.NextTokenExamples;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ public final class LiveStreamFeed implements ExampleFeed {
     };
     private final ArrayDeque<Window> ready = new ArrayDeque<>();
     private final ArrayDeque<SequenceBatch.Example> heldOut = new ArrayDeque<>();
+    /** Padded batches of the held-out examples, cut when evaluation asks for them (null: to be cut again). */
+    /** The held-out examples in padded batches, cut when evaluation asks (null: to be cut again, they changed). */
     private List<SequenceBatch> heldOutBatches = List.of();
     private List<Window> inFlight = List.of();
     private long tokens;
@@ -89,7 +92,6 @@ public final class LiveStreamFeed implements ExampleFeed {
 
     @Override
     public void pull(Duration wait) {
-        boolean heldOutGrew = false;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(wait)) {
             if (!(decoder.decode(r) instanceof InputDecoder.Decoded d)) {
                 skipped++;
@@ -109,16 +111,15 @@ public final class LiveStreamFeed implements ExampleFeed {
             for (int t : d.tokens()) {
                 s.take(t);
                 if (s.length == window + 1) {
-                    int[] in = Arrays.copyOfRange(s.pending, 0, window);
-                    int[] tg = Arrays.copyOfRange(s.pending, 1, window + 1);
+                    SequenceBatch.Example next = NextTokenExamples.fromWindow(s.pending.clone());
                     s.pending[0] = s.pending[window];
                     s.length = 1;
                     if (s.heldOut) {
                         heldOut.addLast(s.heldOutExample());
                         if (heldOut.size() > MAX_HELD_OUT) heldOut.removeFirst();
-                        heldOutGrew = true;
+                        heldOutBatches = null;
                     } else {
-                        ready.addLast(new Window(s, s.generation, new SequenceBatch.Example(in, tg, -1)));
+                        ready.addLast(new Window(s, s.generation, next));
                         if (ready.size() > MAX_READY) {
                             // Behind the stream: the oldest window goes, and its stream restarts from zero state.
                             Window old = ready.removeFirst();
@@ -129,7 +130,6 @@ public final class LiveStreamFeed implements ExampleFeed {
                 }
             }
         }
-        if (heldOutGrew) heldOutBatches = ExampleFeed.inBatches(new ArrayList<>(heldOut), EVAL_BATCH);
     }
 
     static boolean isHeldOut(String streamId, int every) {
@@ -175,7 +175,10 @@ public final class LiveStreamFeed implements ExampleFeed {
     }
 
     @Override
-    public List<SequenceBatch> heldOut() { return heldOutBatches; }
+    public List<SequenceBatch> heldOut() {
+        if (heldOutBatches == null) heldOutBatches = ExampleFeed.inBatches(new ArrayList<>(heldOut), EVAL_BATCH);
+        return heldOutBatches;
+    }
 
     @Override
     public int heldOutSize() { return heldOut.size(); }
@@ -223,11 +226,9 @@ public final class LiveStreamFeed implements ExampleFeed {
         }
 
         SequenceBatch.Example heldOutExample() {
-            int n = remembered;
-            int[] in = Arrays.copyOfRange(history, 0, n - 1);
-            int[] tg = Arrays.copyOfRange(history, 1, n);
-            Arrays.fill(tg, 0, Math.max(0, n - 1 - window), -1);
-            return new SequenceBatch.Example(in, tg, -1);
+            SequenceBatch.Example e = NextTokenExamples.fromWindow(Arrays.copyOf(history, remembered));
+            Arrays.fill(e.targets(), 0, Math.max(0, remembered - 1 - window), -1);
+            return e;
         }
 
         void reset() {

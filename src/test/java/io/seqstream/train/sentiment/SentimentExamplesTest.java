@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqstream.model.CellType;
+import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.model.text.Tokenizer;
 import io.seqstream.model.text.Tokenizers;
+import io.seqstream.train.online.LabelledExamples;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SentimentExamplesTest {
@@ -41,16 +46,23 @@ class SentimentExamplesTest {
     }
 
     @Test
-    void shouldTurnALabelledTopicRecordIntoAnExample() {
-        SequenceBatch.Example e = SentimentExamples.fromJson(tok, "{\"text\":\"good film\",\"label\":1}");
+    void shouldTurnALabelledTopicRecordIntoTheSameExample() {
+        ModelMetadata m = SentimentSetup.metadata("s", SentimentSetup.spec(CellType.LSTM, 4, spec.symbols().size(), 4), spec, 0, Map.of());
+        LabelledExamples topic = new LabelledExamples(m, SentimentExamples.DEFAULT_MAX_WORDS);
+        SequenceBatch.Example e = topic.parse(utf8("{\"text\":\"good film\",\"label\":1}")).example();
         assertArrayEquals(new int[]{1, 2}, e.inputs());
         assertArrayEquals(new int[]{-1, 1}, e.targets());
+        SequenceBatch.Example direct = SentimentExamples.example(tok, "good film", 1, SentimentExamples.DEFAULT_MAX_WORDS);
+        assertArrayEquals(direct.inputs(), e.inputs());
+        assertArrayEquals(direct.targets(), e.targets());
         for (String bad : List.of("not json", "[1]", "{\"label\":1}", "{\"text\":\"good\",\"label\":2}",
                 "{\"text\":\"good\",\"label\":\"1\"}", "{\"text\":\"123 !!\",\"label\":0}")) {
-            IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> SentimentExamples.fromJson(tok, bad), bad);
+            var x = assertThrows(LabelledExamples.BadExample.class, () -> topic.parse(utf8(bad)), bad);
             assertTrue(x.getMessage() != null && !x.getMessage().isEmpty());
         }
     }
+
+    private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     @Test
     void shouldReadTheRunningScoreAtTheRightWord() {
