@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.Partitions;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpec;
 import io.seqstream.metrics.ServingMeters;
@@ -113,8 +114,7 @@ public final class EndToEndBench {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            c.partitionsFor(topic).forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+            List<TopicPartition> tps = Partitions.of(c, topic, Duration.ofSeconds(30));
             while (System.nanoTime() < deadline) {
                 // Under read_committed the end offset is the last stable offset; it counts data plus commit markers.
                 long records = 0;

@@ -1,5 +1,7 @@
 package io.seqstream.bench;
 
+import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.stream.PipelineProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -22,8 +23,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * A running exactly-once consume-&gt;produce loop with no model work, as a live reference beside the pipeline: one
  * output of about the echo output's size per input, carrying the input's timestamp as {@code "ts"} (as echo outputs
- * do) so the same reader measures both; the pipeline's max.poll.records and producer settings; one transaction per
- * poll.
+ * do) so the same reader measures both; the pipeline's max.poll.records and producer settings
+ * ({@link PipelineProcessor#producerConfig}); one transaction per poll.
  */
 final class KafkaOnlyLoop implements AutoCloseable {
     private final AtomicLong processed = new AtomicLong();
@@ -32,13 +33,7 @@ final class KafkaOnlyLoop implements AutoCloseable {
     private volatile boolean running = true;
 
     KafkaOnlyLoop(String bootstrap, String in, String out, String id, int maxPollRecords, int outputBytes) {
-        Properties pp = new Properties();
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        pp.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
-        pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        pp.put(ProducerConfig.ACKS_CONFIG, "all");
-        pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        pp.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        Properties pp = PipelineProcessor.producerConfig(bootstrap, id, SeqstreamConfig.of(Map.of()).kafka().transactionTimeout());
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, id);

@@ -3,6 +3,7 @@ package io.seqstream.bench;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.Partitions;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpec;
 import io.seqstream.metrics.ServingMeters;
@@ -248,8 +249,7 @@ public final class LoadBench {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> tps = new ArrayList<>();
-        tps.addAll(io.seqstream.kafka.Partitions.of(c, topic, Duration.ofSeconds(30)));
+        List<TopicPartition> tps = Partitions.of(c, topic, Duration.ofSeconds(30));
         c.assign(tps);
         c.seekToEnd(tps);
         tps.forEach(c::position);

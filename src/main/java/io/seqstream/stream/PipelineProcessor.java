@@ -500,7 +500,11 @@ public final class PipelineProcessor implements AutoCloseable {
         return p;
     }
 
-    private KafkaProducer<byte[], byte[]> newProducer() {
+    /**
+     * The transactional producer's settings, in one place so that the benchmarks' Kafka-only reference loop runs
+     * with exactly what a processor runs with.
+     */
+    public static Properties producerConfig(String bootstrap, String transactionalId, Duration transactionTimeout) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -510,6 +514,11 @@ public final class PipelineProcessor implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
+        return p;
+    }
+
+    private KafkaProducer<byte[], byte[]> newProducer() {
+        Properties p = producerConfig(bootstrap, transactionalId, transactionTimeout);
         KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         created.initTransactions();
         return created;

@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -27,10 +26,7 @@ public final class OutputCollector implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> tps = new ArrayList<>();
-        for (PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-            tps.add(new TopicPartition(topic, pi.partition()));
-        }
+        List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, topic, Duration.ofSeconds(30));
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
     }

@@ -7,13 +7,14 @@ import io.seqstream.train.CrossEntropy;
 import io.seqstream.train.Optimizer;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.TaskTrainer;
+import io.seqstream.train.task.Score;
+import io.seqstream.train.task.Scoring;
 import java.time.Duration;
 import java.util.Random;
 
 /**
  * Trains on an {@link ExampleFeed}: each step pulls what has arrived, draws a minibatch and makes one clipped Adam
- * update. Held-out accuracy is counted over every step that has a target (tokens for next-token models, the final
- * step for sequence labels).
+ * update. Held-out accuracy is counted over every step that has a target ({@link Scoring#perTarget}).
  */
 public final class ExampleLearner implements OnlineLearner {
     /** Fewer held-out examples than this give no evaluation (a version is not judged on a handful). */
@@ -67,28 +68,14 @@ public final class ExampleLearner implements OnlineLearner {
     @Override
     public Evaluation evaluate() {
         if (feed.heldOutSize() < MIN_HELD_OUT) return null;
-        long scored = 0;
-        long correct = 0;
+        Score score = Score.ZERO;
         CrossEntropy.Sum loss = CrossEntropy.Sum.ZERO;
         for (SequenceBatch b : feed.heldOut()) {
             float[][][] probs = net.predict(params, b);
             loss = loss.plus(CrossEntropy.of(b, probs));
-            for (int i = 0; i < b.size(); i++) {
-                for (int s = 0; s < b.lengths[i]; s++) {
-                    int target = b.targets[i][s];
-                    if (target < 0) continue;
-                    scored++;
-                    if (argmax(probs[i][s]) == target) correct++;
-                }
-            }
+            score = score.plus(Scoring.perTarget(b, probs, params.spec().classes()));
         }
-        return new Evaluation(scored == 0 ? Double.NaN : (double) correct / scored, loss.mean(), feed.heldOutSize());
-    }
-
-    private static int argmax(float[] p) {
-        int best = 0;
-        for (int c = 1; c < p.length; c++) if (p[c] > p[best]) best = c;
-        return best;
+        return new Evaluation(score.accuracy(), loss.mean(), feed.heldOutSize());
     }
 
     @Override

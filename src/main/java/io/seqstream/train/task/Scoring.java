@@ -29,6 +29,24 @@ public final class Scoring {
     }
 
     /**
+     * Per-target score: every step that has a target counts once (tokens for next-token models; for a sequence
+     * label, the one labelled step, so the same as {@link #perSequence}).
+     */
+    public static Score perTarget(SequenceBatch batch, float[][][] probs, int classes) {
+        check(batch, probs, classes);
+        long correct = 0, total = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            for (int t = 0; t < batch.lengths[b]; t++) {
+                int target = batch.targets[b][t];
+                if (target < 0) continue;
+                total++;
+                if (argmax(probs[b][t]) == target) correct++;
+            }
+        }
+        return new Score(correct, total);
+    }
+
+    /**
      * Per-sequence score: a sequence counts as correct when the prediction is right at every step that has a
      * target (for the classification tasks there is exactly one such step, the last). Sequences without any
      * target are not counted.
