@@ -62,16 +62,23 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param stateTopic     compacted changelog of per-stream state, co-partitioned with the input
      * @param maxValueBytes  larger input values are dead-lettered
      * @param stateTtl       idle streams leave memory after this long (their state stays in the changelog)
-     * @param maxPollRecords upper bound of one poll, hence of one transaction
+     * @param maxPollRecords upper bound of one poll
      * @param threads        consumer threads (each with its own producer and state table)
      * @param swapPolicy     carry or reset hidden states on a model swap
      * @param defaultParam   the parameter of a stream that never sent one (models with a parameter only)
      * @param holdCommit     fault drills only (default 0): each transaction stays open this long, its outputs already
      *                       sent, before it commits, so that a kill lands inside an open transaction
+     * @param commitInterval a transaction spans polls and commits once this long has passed since it began, or as
+     *                       soon as the input is drained (a poll finds nothing more), or before a rebalance, a model
+     *                       swap or shutdown: a trickle commits at once, a backlog or a high rate gets large transactions
+     * @param maxTransactionRecords a transaction commits once it holds this many input records
+     * @param poisonValue    fault drills only (default empty = off): processing a record whose value is exactly this
+     *                       text fails with an unexpected error, as a bug would
      */
     public record Pipeline(String name, Path model, String inputTopic, String outputTopic, String stateTopic,
                            int maxValueBytes, Duration stateTtl, int maxPollRecords, int threads,
-                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit) {
+                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit, Duration commitInterval,
+                           int maxTransactionRecords, String poisonValue) {
         public String groupId(String app) { return app + "." + name; }
     }
 
@@ -134,7 +141,10 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.integer(k + "threads", 1, 1, 64),
                     s.choice(k + "swap-policy", SwapPolicy.CARRY, SwapPolicy.class),
                     s.integer(k + "default-param", -1, -1, 1 << 20),
-                    s.duration(k + "fault.hold-commit", Duration.ZERO)));
+                    s.duration(k + "fault.hold-commit", Duration.ZERO),
+                    s.duration(k + "commit-interval", Duration.ofMillis(100)),
+                    s.integer(k + "max-transaction-records", 50_000, 1, 10_000_000),
+                    s.string(k + "fault.poison-value", "")));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
         List<Trainer> trainers = new ArrayList<>();

@@ -23,6 +23,9 @@ public final class ServingMeters {
     private final AtomicLong activeStreams = new AtomicLong();
     private final AtomicLong modelVersion = new AtomicLong();
     private final Counter aborts;
+    private final Counter restarts;
+    private final Counter stateResets;
+    private final Counter statesDropped;
     private final ConcurrentHashMap<String, Counter> deadLetters = new ConcurrentHashMap<>();
 
     public ServingMeters(MeterRegistry registry, String pipeline, String model) {
@@ -42,6 +45,12 @@ public final class ServingMeters {
                 .tag("pipeline", pipeline).register(registry);
         aborts = Counter.builder("seqstream.transactions.aborted").description("Transactions aborted and replayed")
                 .tag("pipeline", pipeline).register(registry);
+        restarts = Counter.builder("seqstream.processor.restarts").description("Processing restarted after an unexpected error")
+                .tag("pipeline", pipeline).register(registry);
+        stateResets = Counter.builder("seqstream.state.resets").description("Streams restarted from zero by a model of another state shape")
+                .tag("pipeline", pipeline).register(registry);
+        statesDropped = Counter.builder("seqstream.state.dropped").description("Changelog states of another model shape dropped on restore")
+                .tag("pipeline", pipeline).register(registry);
         registry.gauge("seqstream.streams.active", io.micrometer.core.instrument.Tags.of("pipeline", pipeline), activeStreams);
         registry.gauge("seqstream.model.version", io.micrometer.core.instrument.Tags.of("model", model, "pipeline", pipeline), modelVersion);
     }
@@ -58,6 +67,14 @@ public final class ServingMeters {
     public void restored(long nanos) { restoreTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS); }
 
     public void aborted() { aborts.increment(); }
+
+    public void restarted() { restarts.increment(); }
+
+    public double restartCount() { return restarts.count(); }
+
+    public void stateResets(long streams) { stateResets.increment(streams); }
+
+    public void statesDropped(long states) { statesDropped.increment(states); }
 
     public void activeStreamsDelta(long delta) { activeStreams.addAndGet(delta); }
 

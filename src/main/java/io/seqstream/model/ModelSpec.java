@@ -45,6 +45,15 @@ public record ModelSpec(CellType cell, int layers, int hidden, int vocab, int pa
     /** Floats one stream's state occupies: h (and c for LSTM) for every layer. */
     public int stateWidth() { return layers * cell.stateVectors() * hidden; }
 
+    /**
+     * What a stream's state means: cell, layers and hidden size (never 0). Two models with the same id can carry each
+     * other's states; a changelog record of another shape is dropped on restore (the stream starts again).
+     */
+    public int stateShapeId() {
+        int h = java.util.Objects.hash(cell.name(), layers, hidden);
+        return h == 0 ? 1 : h;
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) throw new IllegalArgumentException("model spec: " + message);
     }

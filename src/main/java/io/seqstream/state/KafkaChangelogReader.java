@@ -59,7 +59,7 @@ public final class KafkaChangelogReader implements ChangelogReader {
                 if (r.value() == null) {
                     table.forget(id);
                 } else {
-                    table.restore(id, r.partition(), StateRecordCodec.decode(r.value()), r.offset(), now);
+                    table.restoreRecord(id, r.partition(), r.value(), r.offset(), now);
                 }
             }
             pending.removeIf(tp -> consumer.position(tp) >= end.get(tp));
@@ -92,8 +92,7 @@ public final class KafkaChangelogReader implements ChangelogReader {
                 if (w == null) continue;
                 String id = w.remove(r.offset());
                 if (id != null && r.value() != null) {
-                    table.restore(id, r.partition(), StateRecordCodec.decode(r.value()), r.offset(), now);
-                    found++;
+                    if (table.restoreRecord(id, r.partition(), r.value(), r.offset(), now)) found++;
                 }
                 if (w.isEmpty()) {
                     wanted.remove(r.partition());

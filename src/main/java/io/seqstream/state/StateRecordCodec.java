@@ -3,31 +3,41 @@ package io.seqstream.state;
 import java.nio.ByteBuffer;
 
 /**
- * Binary changelog value of a stream's state: magic byte 1, position (long), parameter (int),
- * model version (long), width (int), then width floats (big-endian IEEE 754, so restored state is bit-for-bit
- * what was saved). A null value is a tombstone: the stream ended.
+ * Binary changelog value of a stream's state: magic byte 2, position (long), parameter (int),
+ * model version (long), the state's shape id (int, {@link io.seqstream.model.ModelSpec#stateShapeId()}; 0 = unknown),
+ * width (int), then width floats (big-endian IEEE 754, so restored state is bit-for-bit what was saved). Magic 1
+ * is the same without the shape id (read, never written). A null value is a tombstone: the stream ended.
  */
 public final class StateRecordCodec {
-    public static final byte MAGIC = 1;
-    private static final int HEADER = 1 + 8 + 4 + 8 + 4;
+    public static final byte MAGIC = 2;
+    private static final byte MAGIC_V1 = 1;
+    private static final int HEADER_V1 = 1 + 8 + 4 + 8 + 4;
+    private static final int HEADER = HEADER_V1 + 4;
 
     private StateRecordCodec() {
     }
 
-    public static byte[] encode(long position, int param, long modelVersion, float[] states, int offset, int width) {
+    public static byte[] encode(long position, int param, long modelVersion, int shape, float[] states, int offset, int width) {
         ByteBuffer buf = ByteBuffer.allocate(HEADER + 4 * width);
-        buf.put(MAGIC).putLong(position).putInt(param).putLong(modelVersion).putInt(width);
+        buf.put(MAGIC).putLong(position).putInt(param).putLong(modelVersion).putInt(shape).putInt(width);
         buf.asFloatBuffer().put(states, offset, width);
         return buf.array();
     }
 
     public static byte[] encode(StreamState s) {
-        return encode(s.position(), s.param(), s.modelVersion(), s.values(), 0, s.values().length);
+        return encode(s.position(), s.param(), s.modelVersion(), 0, s.values(), 0, s.values().length);
+    }
+
+    /** The shape id a state record was written with; 0 when unknown (a version 1 record). */
+    public static int shape(byte[] bytes) {
+        if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC) return 0;
+        return ByteBuffer.wrap(bytes).getInt(1 + 8 + 4 + 8);
     }
 
     /** Decodes a state record, failing with a clear message on a foreign or truncated value. */
     public static StreamState decode(byte[] bytes) {
-        if (bytes == null || bytes.length < HEADER || bytes[0] != MAGIC) {
+        boolean v1 = bytes != null && bytes.length >= HEADER_V1 && bytes[0] == MAGIC_V1;
+        if (bytes == null || !v1 && (bytes.length < HEADER || bytes[0] != MAGIC)) {
             throw new IllegalArgumentException("not a seqstream state record (" + (bytes == null ? "null" : bytes.length + " bytes") + ")");
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -35,8 +45,9 @@ public final class StateRecordCodec {
         long position = buf.getLong();
         int param = buf.getInt();
         long version = buf.getLong();
+        if (!v1) buf.getInt();
         int width = buf.getInt();
-        if (width < 0 || bytes.length != HEADER + 4L * width) {
+        if (width < 0 || bytes.length != (v1 ? HEADER_V1 : HEADER) + 4L * width) {
             throw new IllegalArgumentException("state record declares " + width + " floats but has " + bytes.length + " bytes");
         }
         float[] values = new float[width];

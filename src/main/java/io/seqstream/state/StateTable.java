@@ -20,6 +20,8 @@ import java.util.Map;
  */
 public final class StateTable {
     private final int width;
+    private final int shape;
+    private long droppedForShape;
     private Map<String, Integer> slots = new HashMap<>();
     private IntStack free = new IntStack();
     private final int minCapacity;
@@ -39,7 +41,16 @@ public final class StateTable {
     private final List<String> touched = new ArrayList<>();
 
     public StateTable(int width, int initialCapacity) {
+        this(width, initialCapacity, 0);
+    }
+
+    /**
+     * @param shape the served model's {@link io.seqstream.model.ModelSpec#stateShapeId()}: written into every changelog
+     *              record, and a restored record of another shape is dropped; 0 = unknown (accepts any of the width)
+     */
+    public StateTable(int width, int initialCapacity, int shape) {
         this.width = width;
+        this.shape = shape;
         this.capacity = Math.max(16, initialCapacity);
         this.minCapacity = capacity;
         states = new float[capacity * width];
@@ -71,7 +82,7 @@ public final class StateTable {
         Integer s = slots.get(streamId);
         int slot;
         if (s == null) {
-            recordUndo(streamId, -1);
+            recordUndo(streamId, -1, partition);
             slot = allocate();
             slots.put(streamId, slot);
             ids[slot] = streamId;
@@ -83,7 +94,7 @@ public final class StateTable {
             Arrays.fill(states, slot * width, (slot + 1) * width, 0f);
         } else {
             slot = s;
-            recordUndo(streamId, slot);
+            recordUndo(streamId, slot, partitions[slot]);
         }
         lastSeen[slot] = now;
         return slot;
@@ -112,9 +123,31 @@ public final class StateTable {
     /** Drops a stream inside the transaction (the {@code end} control); it commits as a tombstone. */
     public void end(String streamId, int partition) {
         Integer s = slots.get(streamId);
-        recordUndo(streamId, s == null ? -1 : s);
+        recordUndo(streamId, s == null ? -1 : s, partition);
         if (s != null) release(s);
     }
+
+    /**
+     * Restores a changelog record (see {@link #restore(String, int, StreamState, long, long)}) unless it holds a state
+     * of another shape or width, written for another model: then it is dropped, counted, and false is returned.
+     */
+    public boolean restoreRecord(String streamId, int partition, byte[] value, long changelogOffset, long now) {
+        int recordShape = StateRecordCodec.shape(value);
+        StreamState state = StateRecordCodec.decode(value);
+        if (state.values().length != width || shape != 0 && recordShape != 0 && recordShape != shape) {
+            droppedForShape++;
+            forget(streamId);
+            return false;
+        }
+        restore(streamId, partition, state, changelogOffset, now);
+        return true;
+    }
+
+    /** Changelog records dropped on restore because they held a state of another model shape. */
+    public long droppedForShape() { return droppedForShape; }
+
+    /** The state shape this table holds (0 = unknown). */
+    public int shape() { return shape; }
 
     /** Puts a restored state in place, outside any transaction (changelog restore or a cold fetch). */
     public void restore(String streamId, int partition, StreamState state, long changelogOffset, long now) {
@@ -248,11 +281,18 @@ public final class StateTable {
 
     /** Encodes the stream's current state as a changelog value. */
     public byte[] encode(int slot) {
-        return StateRecordCodec.encode(positions[slot], params[slot], versions[slot], states, slot * width, width);
+        return StateRecordCodec.encode(positions[slot], params[slot], versions[slot], shape, states, slot * width, width);
     }
 
     /** Streams touched in the current transaction, in first-touch order. */
     public List<String> touched() { return touched; }
+
+    /** The partition of a stream touched in the current transaction (also of one it ended). */
+    public int touchedPartition(String streamId) {
+        Undo u = undo.get(streamId);
+        if (u == null) throw new IllegalArgumentException("stream " + streamId + " was not touched in this transaction");
+        return u.partition;
+    }
 
     /** Makes the transaction's changes permanent. */
     public void commit() {
@@ -284,9 +324,9 @@ public final class StateTable {
         touched.clear();
     }
 
-    private void recordUndo(String id, int slot) {
+    private void recordUndo(String id, int slot, int partition) {
         if (undo.containsKey(id)) return;
-        undo.put(id, slot < 0 ? new Undo(null, 0, 0, -1)
+        undo.put(id, slot < 0 ? new Undo(null, partition, 0, -1)
                 : new Undo(snapshot(slot), partitions[slot], lastSeen[slot], changelogOffsets[slot]));
         touched.add(id);
     }

@@ -10,7 +10,9 @@ public enum DeadLetterReason {
     BAD_CONTROL("bad-control"),
     BAD_PARAMETER("bad-parameter"),
     /** A labelled training example without a label the model has (trainer source {@code train.<model>}). */
-    BAD_LABEL("bad-label");
+    BAD_LABEL("bad-label"),
+    /** A record whose processing failed with an unexpected error several times in a row (the stream goes on). */
+    PROCESSING_ERROR("processing-error");
 
     private final String wireName;
 

@@ -14,6 +14,7 @@ import io.seqstream.state.StateTable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,15 +52,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One processing thread of a pipeline: its own consumer (in the pipeline's group), transactional producer and
- * state table. Each poll becomes one transaction: the records are decoded (bad ones dead-lettered), grouped by
- * stream in arrival order, and processed in waves, each wave ONE batched recurrent step over every stream that
- * still has a pending token; the outputs, the touched streams' states (changelog) and the consumed offsets
- * commit together. On an abortable error the transaction is aborted, the table rolled back and the consumer
- * rewound to the committed offsets, so the replay produces the same outputs again.
+ * state table. Records are decoded (bad ones dead-lettered), grouped by stream in arrival order, and processed in
+ * waves, each wave ONE batched recurrent step over every stream that still has a pending token. A transaction spans
+ * polls: it commits when {@code commit-interval} has passed since it began, when the input is drained (a poll finds
+ * nothing more), when it holds {@code max-transaction-records}, and before a revocation, a model swap or shutdown;
+ * the outputs, the touched streams' states (once per transaction) and the consumed offsets commit together. On an
+ * abortable error the transaction is aborted, the table rolled back and the consumer rewound to the committed
+ * offsets, so the replay produces the same outputs again.
+ *
+ * <p>Partitions move incrementally (cooperative rebalancing): only partitions that move are revoked, committed for,
+ * and restored. A newly assigned partition is restored after its committed offset is fetched, which waits until
+ * the previous owner's last transaction is settled, so the changelog read afterwards covers it.
+ *
+ * <p>Processing is supervised: an unexpected error aborts the transaction, rebuilds the assigned partitions' states
+ * from the changelog and restarts from the committed offsets with back-off; after {@value #ISOLATE_AFTER} failures in
+ * a row the next records are processed one per transaction, and one that still fails is dead-lettered
+ * ({@code processing-error}) so its stream goes on.
  */
 public final class PipelineProcessor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineProcessor.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** Failures in a row after which records are processed one per transaction to find the one that fails. */
+    static final int ISOLATE_AFTER = 3;
+
+    /** What a processing thread is doing, for health. */
+    public enum Status { STARTING, RUNNING, RESTARTING, FENCED, STOPPED }
 
     private final SeqstreamConfig.Pipeline pipeline;
     private final String bootstrap;
@@ -70,23 +88,29 @@ public final class PipelineProcessor implements AutoCloseable {
     private final String dlqTopic;
     private final ServingMeters meters;
     private final OutputSink sink;
+    private final byte[] poison;
     private final AtomicReference<ServedModel> offered = new AtomicReference<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Transaction txn = new Transaction();
 
     private ServedModel model;
     private InputDecoder decoder;
     private BatchedStep step;
     /** Next-token models: a stream's state after the start token, where every new (or reset) stream begins. */
     private float[] startState;
-    private final StateTable table;
+    private StateTable table;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogReader changelog;
     private Thread thread;
     private volatile boolean running = true;
+    private volatile Status status = Status.STARTING;
+    private volatile String lastError;
+    private InstanceOwnership ownership = InstanceOwnership.SOLE;
     private long lastEviction = System.currentTimeMillis();
     private long reportedStreams;
+    private long reportedDropped;
     private volatile int hot;
     private volatile int cold;
     private volatile ServedModel current;
@@ -115,9 +139,14 @@ public final class PipelineProcessor implements AutoCloseable {
         this.dlqTopic = config.app().dlqTopic();
         this.meters = meters;
         this.sink = sink;
-        this.table = new StateTable(model.spec().stateWidth(), 1024);
-        meters.expectDeadLetterReasons(java.util.Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName).toList());
+        this.poison = pipeline.poisonValue().isEmpty() ? null : pipeline.poisonValue().getBytes(StandardCharsets.UTF_8);
+        this.table = newTable(model);
+        meters.expectDeadLetterReasons(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName).toList());
         install(model);
+    }
+
+    private static StateTable newTable(ServedModel m) {
+        return new StateTable(m.spec().stateWidth(), 1024, m.spec().stateShapeId());
     }
 
     private void install(ServedModel m) {
@@ -147,7 +176,7 @@ public final class PipelineProcessor implements AutoCloseable {
         return started;
     }
 
-    /** Offers a new model version; it is applied between two polls, never inside one. */
+    /** Offers a new model version; it is applied between two transactions, never inside one. */
     public void offer(ServedModel next) {
         offered.set(next);
     }
@@ -167,8 +196,17 @@ public final class PipelineProcessor implements AutoCloseable {
     /** Partitions of the input topic this thread owns now (read from another thread: health). */
     public Set<Integer> assignedPartitions() { return assigned; }
 
-    /** Whether the processing thread is up (started and not stopped by close or an error). */
-    public boolean alive() { return thread != null && thread.isAlive() && started.isDone() && !started.isCompletedExceptionally(); }
+    /** Whether the processing thread is up and processing (started, not fenced, not stopped). */
+    public boolean alive() {
+        return thread != null && thread.isAlive() && started.isDone() && !started.isCompletedExceptionally()
+                && status != Status.FENCED;
+    }
+
+    /** What the thread is doing now: running, restarting after an error, fenced, stopped. */
+    public Status status() { return status; }
+
+    /** The last unexpected error, or null. */
+    public String lastError() { return lastError; }
 
     /**
      * Binds Kafka client meters (kafka_consumer_*, kafka_producer_*, lag included) of this thread's consumer and
@@ -176,6 +214,12 @@ public final class PipelineProcessor implements AutoCloseable {
      */
     public PipelineProcessor withClientMetrics(MeterRegistry registry) {
         this.clientMeterRegistry = registry;
+        return this;
+    }
+
+    /** Tells the processor whether another process holds this instance's id (see {@link InstanceOwnership}). */
+    public PipelineProcessor withOwnership(InstanceOwnership ownership) {
+        this.ownership = ownership;
         return this;
     }
 
@@ -201,38 +245,125 @@ public final class PipelineProcessor implements AutoCloseable {
             bindConsumerMeters();
             bindProducerMeters();
             consumer.subscribe(List.of(pipeline.inputTopic()), new Rebalance());
+            status = Status.RUNNING;
             started.complete(null);
         } catch (RuntimeException e) {
+            status = Status.STOPPED;
             started.completeExceptionally(e);
             closeClients();
             return;
         }
         try {
-            while (running) {
-                applyOfferedModel();
-                ConsumerRecords<byte[], byte[]> records;
+            supervise();
+        } finally {
+            if (status != Status.FENCED) status = Status.STOPPED;
+            closeClients();
+        }
+    }
+
+    /** The processing loop under supervision: unexpected errors restart it from the committed offsets. */
+    private void supervise() {
+        int failures = 0;
+        while (running) {
+            try {
+                boolean isolate = failures >= ISOLATE_AFTER;
+                long commitsBefore = txn.commits;
+                loop(isolate);
+                if (!running) break;
+                if (txn.commits > commitsBefore) failures = 0;
+            } catch (WakeupException e) {
+                if (!running) break;
+            } catch (RuntimeException e) {
+                if (fenced(e)) return;
+                if (!running) break;
+                failures++;
+                meters.restarted();
+                status = Status.RESTARTING;
+                lastError = e.toString();
+                LOG.error("pipeline {}: processing failed ({} in a row); restarting from the committed offsets",
+                        pipeline.name(), failures, e);
                 try {
-                    records = consumer.poll(POLL);
-                } catch (WakeupException e) {
-                    break;
+                    restartProcessing();
+                } catch (WakeupException w) {
+                    if (!running) break;
+                } catch (RuntimeException again) {
+                    if (fenced(again)) return;
+                    LOG.warn("pipeline {}: restart failed, trying again ({})", pipeline.name(), again.toString());
                 }
-                if (!records.isEmpty()) processInTransaction(records);
+                sleep(Math.min(5_000L, 100L << Math.min(6, failures - 1)));
+            }
+        }
+        if (txn.open) {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline {}: the last transaction did not commit at shutdown ({}); it is replayed by the next owner",
+                        pipeline.name(), e.toString());
+            }
+        }
+    }
+
+    /** True (and the thread marked fenced) when the error says another process holds this instance's id. */
+    private boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FencedElsewhere) {
+                status = Status.FENCED;
+                lastError = t.getMessage();
+                txn.clear();
+                running = false;
+                LOG.error("pipeline {}: {}", pipeline.name(), t.getMessage());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Polls and processes until stopped, returning normally after one isolated batch (so the supervisor can count
+     * it as a success). Unexpected errors propagate to {@link #supervise()}.
+     */
+    private void loop(boolean isolate) {
+        while (running) {
+            if (!txn.open) {
+                applyOfferedModel();
                 maybeEvict();
             }
-        } catch (RuntimeException e) {
-            if (running) LOG.error("pipeline {} stopped by an unexpected error", pipeline.name(), e);
-        } finally {
-            closeClients();
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(txn.open ? Duration.ZERO : POLL);
+            if (!records.isEmpty()) {
+                if (isolate) {
+                    processIsolated(records);
+                    return;
+                }
+                if (!txn.open) txn.begin();
+                if (!process(records)) continue;
+            }
+            if (txn.open && (records.isEmpty() || txn.due(pipeline) || offered.get() != null)) {
+                if (commit()) {
+                    if (status == Status.RESTARTING) status = Status.RUNNING;
+                    if (isolate) return;
+                }
+            }
         }
     }
 
     private void applyOfferedModel() {
         ServedModel next = offered.getAndSet(null);
         if (next == null || next.version() == model.version()) return;
-        if (next.spec().stateWidth() != model.spec().stateWidth()) {
-            LOG.warn("model {} v{} changes the state width; streams restart from zero state", next.name(), next.version());
-        }
         LOG.info("pipeline {}: model {} v{} -> v{}", pipeline.name(), next.name(), model.version(), next.version());
+        if (next.spec().stateShapeId() != model.spec().stateShapeId()) {
+            // States of another shape mean nothing to the new model: every stream starts again from zero, and
+            // the old changelog records are dropped when read back (their shape id differs).
+            long streams = (long) table.size() + table.coldSize();
+            LOG.warn("pipeline {}: model {} v{} has another state shape ({} {}x{} -> {} {}x{}); {} streams restart from zero",
+                    pipeline.name(), next.name(), next.version(), model.spec().cell(), model.spec().layers(), model.spec().hidden(),
+                    next.spec().cell(), next.spec().layers(), next.spec().hidden(), streams);
+            Set<Integer> keep = new HashSet<>(assigned);
+            table = newTable(next);
+            meters.stateResets(streams);
+            meters.activeStreamsDelta(-reportedStreams);
+            reportedStreams = 0;
+            if (!keep.isEmpty()) LOG.debug("pipeline {}: partitions {} continue with empty states", pipeline.name(), keep);
+        }
         install(next);
     }
 
@@ -243,48 +374,33 @@ public final class PipelineProcessor implements AutoCloseable {
     private void holdForFaultDrill() {
         if (pipeline.holdCommit().isZero()) return;
         producer.flush();
+        sleep(pipeline.holdCommit().toMillis());
+    }
+
+    /** Processes one poll's records inside the open transaction; false when the transaction failed and was replayed. */
+    private boolean process(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         try {
-            Thread.sleep(pipeline.holdCommit().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            decode(records);
+            fetchColdStreams();
+            runWaves();
+            return true;
+        } catch (KafkaException e) {
+            failed(e);
+            return false;
         }
     }
 
-    private void processInTransaction(ConsumerRecords<byte[], byte[]> records) {
+    /** Commits the open transaction; false when it failed (then it was aborted or settled, and replayed). */
+    private boolean commit() {
         List<Sent> changelogSends = new ArrayList<>();
-        List<byte[]> committedOutputs = sink == OutputSink.NONE ? null : new ArrayList<>();
-        long tokens;
         try {
-            producer.beginTransaction();
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            decode(records, offsets);
-            fetchColdStreams();
-            tokens = runWaves(committedOutputs);
             writeChangelog(changelogSends);
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(txn.offsets, consumer.groupMetadata());
             holdForFaultDrill();
             producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
-                 | AuthorizationException | UnsupportedVersionException e) {
-            LOG.warn("pipeline {}: producer {} cannot continue ({}); recreating it and replaying", pipeline.name(),
-                    transactionalId, e.toString());
-            recoverUncertain();
-            return;
         } catch (KafkaException e) {
-            meters.aborted();
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException abortFailed) {
-                // The outcome is unknown (e.g. a commit that timed out may have gone through).
-                LOG.warn("pipeline {}: transaction outcome unknown ({}); replaying from what Kafka committed", pipeline.name(), e.toString());
-                recoverUncertain();
-                return;
-            }
-            // A confirmed abort: nothing of this transaction is visible, so the undo log restores the exact state.
-            LOG.warn("pipeline {}: transaction aborted ({}); replaying from the committed offsets", pipeline.name(), e.toString());
-            table.abort();
-            rewind();
-            return;
+            failed(e);
+            return false;
         }
         for (Sent s : changelogSends) {
             try {
@@ -294,23 +410,86 @@ public final class PipelineProcessor implements AutoCloseable {
             }
         }
         table.commit();
-        meters.tokens(tokens);
+        meters.tokens(txn.tokens);
         long now = System.currentTimeMillis();
-        for (Pending ps : pending.values()) {
-            for (Item it : ps.items) if (it.kind == Item.TOKEN) meters.endToEnd(now - it.ts);
-        }
-        if (committedOutputs != null) {
-            for (int i = 0; i < committedOutputs.size(); i += 2) {
-                sink.committed(pipeline.name(), new String(committedOutputs.get(i), StandardCharsets.UTF_8), committedOutputs.get(i + 1));
+        for (int i = 0; i < txn.tokens; i++) meters.endToEnd(now - txn.timestamps[i]);
+        if (txn.outputs != null) {
+            for (int i = 0; i < txn.outputs.size(); i += 2) {
+                sink.committed(pipeline.name(), new String(txn.outputs.get(i), StandardCharsets.UTF_8), txn.outputs.get(i + 1));
             }
         }
-        pending.clear();
+        txn.committed();
+        return true;
     }
 
-    private void decode(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /** A Kafka error inside the transaction: abort (or settle) it, roll the table back and replay. */
+    private void failed(KafkaException e) {
+        if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
+                || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
+                || e instanceof UnsupportedVersionException) {
+            if (e instanceof ProducerFencedException && ownership.heldElsewhere()) {
+                abandonProducer();
+                throw new FencedElsewhere(transactionalId);
+            }
+            LOG.warn("pipeline {}: producer {} cannot continue ({}); recreating it and replaying", pipeline.name(),
+                    transactionalId, e.toString());
+            recoverUncertain();
+            return;
+        }
+        meters.aborted();
+        try {
+            producer.abortTransaction();
+        } catch (RuntimeException abortFailed) {
+            // The outcome is unknown (e.g. a commit that timed out may have gone through).
+            LOG.warn("pipeline {}: transaction outcome unknown ({}); replaying from what Kafka committed", pipeline.name(), e.toString());
+            recoverUncertain();
+            return;
+        }
+        // A confirmed abort: nothing of this transaction is visible, so the undo log restores the exact state.
+        LOG.warn("pipeline {}: transaction aborted ({}); replaying from the committed offsets", pipeline.name(), e.toString());
+        table.abort();
+        txn.clear();
+        rewind(consumer.assignment());
+    }
+
+    /**
+     * Processes records one per transaction, to find a record that fails every time: it goes to the dead-letter topic
+     * with reason {@code processing-error} (its offset committed with it) and the others are processed as usual.
+     */
+    private void processIsolated(ConsumerRecords<byte[], byte[]> records) {
+        if (txn.open) throw new IllegalStateException("isolated processing needs no open transaction");
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            txn.begin();
+            try {
+                decode(List.of(r));
+                fetchColdStreams();
+                runWaves();
+            } catch (KafkaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline {}: record {}-{}@{} fails on its own ({}); dead-lettered as processing-error", pipeline.name(),
+                        r.topic(), r.partition(), r.offset(), e.toString());
+                producer.abortTransaction();
+                table.abort();
+                txn.clear();
+                pending.clear();
+                txn.begin();
+                txn.offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                producer.send(DeadLetters.record(dlqTopic, r, DeadLetterReason.PROCESSING_ERROR, abbreviate(e.toString())));
+                meters.deadLetter(DeadLetterReason.PROCESSING_ERROR.wireName());
+            }
+            if (!commit()) throw new IllegalStateException("isolated transaction failed to commit");
+        }
+    }
+
+    private void decode(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         pending.clear();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            txn.offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            txn.records++;
+            if (poison != null && Arrays.equals(poison, r.value())) {
+                throw new IllegalStateException("fault drill: poison record at " + r.topic() + "-" + r.partition() + "@" + r.offset());
+            }
             InputDecoder.Result result = decoder.decode(r);
             if (result instanceof InputDecoder.Rejected rej) {
                 producer.send(DeadLetters.record(dlqTopic, r, rej.reason(), rej.detail()));
@@ -330,22 +509,21 @@ public final class PipelineProcessor implements AutoCloseable {
 
     /** Streams evicted by TTL come back from the changelog before their next token. */
     private void fetchColdStreams() {
-        Map<String, Long> cold = null;
+        Map<String, Long> coldStreams = null;
         for (Pending ps : pending.values()) {
             if (table.slot(ps.id) >= 0) continue;
             long loc = table.coldLocation(ps.id);
             if (loc < 0) continue;
-            if (cold == null) cold = new HashMap<>();
-            cold.put(ps.id, loc);
+            if (coldStreams == null) coldStreams = new HashMap<>();
+            coldStreams.put(ps.id, loc);
         }
-        if (cold != null) changelog.fetch(cold, table);
+        if (coldStreams != null) changelog.fetch(coldStreams, table);
     }
 
-    private long runWaves(List<byte[]> committedOutputs) {
+    private void runWaves() {
         Pending[] active = pending.values().toArray(new Pending[0]);
         int live = active.length;
         long now = System.currentTimeMillis();
-        long tokens = 0;
         int classes = model.spec().classes();
         boolean withParams = model.spec().params() > 0;
         while (true) {
@@ -391,16 +569,12 @@ public final class PipelineProcessor implements AutoCloseable {
                 long pos = table.position(slot);
                 byte[] json = OutputFormat.format(model, pipeline.name(), ps.id, pos, it.text, probs, i * classes, classes, it.ts);
                 producer.send(new ProducerRecord<>(pipeline.outputTopic(), ps.key, json));
-                if (committedOutputs != null) {
-                    committedOutputs.add(ps.key);
-                    committedOutputs.add(json);
-                }
+                txn.output(ps.key, json, it.ts);
                 table.setPosition(slot, pos + 1);
                 table.setModelVersion(slot, model.version());
-                tokens++;
             }
         }
-        return tokens;
+        pending.clear();
     }
 
     private void applyControl(Pending ps, Item it, long now) {
@@ -412,11 +586,11 @@ public final class PipelineProcessor implements AutoCloseable {
         }
     }
 
+    /** Each stream touched by the transaction goes to the changelog once, with its state at the commit. */
     private void writeChangelog(List<Sent> sends) {
         for (String id : table.touched()) {
             int slot = table.slot(id);
-            Pending ps = pending.get(id);
-            int partition = ps != null ? ps.partition : table.partition(slot);
+            int partition = table.touchedPartition(id);
             byte[] value = slot < 0 ? null : table.encode(slot);
             Future<RecordMetadata> f = producer.send(new ProducerRecord<>(pipeline.stateTopic(), partition,
                     id.getBytes(StandardCharsets.UTF_8), value));
@@ -433,31 +607,78 @@ public final class PipelineProcessor implements AutoCloseable {
     private void recoverUncertain() {
         meters.aborted();
         table.abort();
+        txn.clear();
+        abandonProducer();
+        producer = newProducer();
+        bindProducerMeters();
+        Set<TopicPartition> owned = consumer.assignment();
+        Set<Integer> numbers = numbers(owned);
+        table.dropPartitions(numbers);
+        Map<TopicPartition, OffsetAndMetadata> committed = owned.isEmpty() ? Map.of() : consumer.committed(owned);
+        restore(numbers);
+        seekTo(owned, committed);
+    }
+
+    /**
+     * Restart after an unexpected error: whatever the open transaction did is aborted (or settled by a new producer)
+     * and every assigned partition's state is rebuilt, since the error may have struck half-way through a change.
+     */
+    private void restartProcessing() {
+        if (txn.open) {
+            try {
+                producer.abortTransaction();
+                table.abort();
+                txn.clear();
+            } catch (ProducerFencedException e) {
+                if (ownership.heldElsewhere()) {
+                    abandonProducer();
+                    throw new FencedElsewhere(transactionalId);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("abort after an unexpected error failed; settling with a new producer", e);
+            }
+        }
+        recoverUncertain();
+    }
+
+    private void abandonProducer() {
         try {
             producer.close(Duration.ZERO);
         } catch (RuntimeException ignored) {
             // already unusable
         }
-        producer = newProducer();
-        bindProducerMeters();
-        rewind();
-        Set<Integer> assigned = new HashSet<>();
-        for (TopicPartition tp : consumer.assignment()) assigned.add(tp.partition());
-        table.dropPartitions(assigned);
-        ChangelogReader.Restored r = changelog.restore(assigned, table);
-        meters.restored(r.nanos());
     }
 
-    private void rewind() {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (assigned.isEmpty()) return;
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
-        for (TopicPartition tp : assigned) {
+    private void rewind(Collection<TopicPartition> partitions) {
+        pending.clear();
+        if (partitions.isEmpty()) return;
+        seekTo(partitions, consumer.committed(new HashSet<>(partitions)));
+    }
+
+    private void seekTo(Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
+        List<TopicPartition> fromStart = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
             OffsetAndMetadata om = committed.get(tp);
             if (om != null) consumer.seek(tp, om.offset());
-            else consumer.seekToBeginning(List.of(tp));
+            else fromStart.add(tp);
         }
-        pending.clear();
+        if (!fromStart.isEmpty()) consumer.seekToBeginning(fromStart);
+    }
+
+    /** Reads the partitions' states back from the changelog into the table. */
+    private void restore(Collection<Integer> partitions) {
+        if (partitions.isEmpty()) return;
+        long droppedBefore = table.droppedForShape();
+        ChangelogReader.Restored r = changelog.restore(partitions, table);
+        meters.restored(r.nanos());
+        long dropped = table.droppedForShape() - droppedBefore;
+        if (dropped > 0) {
+            meters.statesDropped(dropped);
+            LOG.warn("pipeline {}: dropped {} changelog states of partitions {} written for a model of another state shape; those streams start from zero",
+                    pipeline.name(), dropped, partitions);
+        }
+        LOG.info("pipeline {}: restored {} streams from {} changelog records of partitions {} in {} ms",
+                pipeline.name(), r.streams(), r.records(), partitions, r.nanos() / 1_000_000);
     }
 
     private void maybeEvict() {
@@ -479,10 +700,28 @@ public final class PipelineProcessor implements AutoCloseable {
     private void ensureWave(int k) {
         if (k <= wave.length) return;
         int n = Math.max(k, wave.length * 2);
-        wave = java.util.Arrays.copyOf(wave, n);
-        waveTokens = java.util.Arrays.copyOf(waveTokens, n);
-        waveRows = java.util.Arrays.copyOf(waveRows, n);
-        waveParams = java.util.Arrays.copyOf(waveParams, n);
+        wave = Arrays.copyOf(wave, n);
+        waveTokens = Arrays.copyOf(waveTokens, n);
+        waveRows = Arrays.copyOf(waveRows, n);
+        waveParams = Arrays.copyOf(waveParams, n);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500) + "...";
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> out = new HashSet<>();
+        for (TopicPartition tp : partitions) out.add(tp.partition());
+        return out;
     }
 
     private Properties consumerProps() {
@@ -497,6 +736,9 @@ public final class PipelineProcessor implements AutoCloseable {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(pipeline.maxPollRecords()));
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeout.toMillis()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeout.toMillis() / 5)));
+        // Incremental rebalancing: a member keeps (and keeps processing) the partitions that stay with it; only the
+        // partitions that move are revoked, committed for and restored.
+        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         return p;
     }
 
@@ -524,7 +766,7 @@ public final class PipelineProcessor implements AutoCloseable {
         return created;
     }
 
-    /** Stops the thread and closes the clients (closing the consumer lets the group move on at once). */
+    /** Stops the thread (committing its open transaction) and closes the clients (the group moves on at once). */
     @Override
     public void close() {
         running = false;
@@ -558,28 +800,62 @@ public final class PipelineProcessor implements AutoCloseable {
         }
     }
 
-    /** Partitions come and go: states of revoked ones are dropped, assigned ones restored before processing. */
+    /**
+     * Only the partitions that move come here (cooperative protocol). Revoked ones are committed for first (the open
+     * transaction commits, so the next owner starts exactly after it); lost ones cannot be committed for (another
+     * member may own them already), so the open transaction aborts. Assigned ones are restored after their committed
+     * offsets are fetched.
+     */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) return;
+            if (txn.open) commit();
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (txn.open) {
+                meters.aborted();
+                try {
+                    producer.abortTransaction();
+                    table.abort();
+                    txn.clear();
+                } catch (RuntimeException e) {
+                    // A producer fenced or timed out while this member was away: a new one settles what is open.
+                    LOG.warn("pipeline {}: aborting after losing partitions failed ({}); settling with a new producer",
+                            pipeline.name(), e.toString());
+                    table.abort();
+                    txn.clear();
+                    abandonProducer();
+                    if (e instanceof ProducerFencedException && ownership.heldElsewhere()) throw new FencedElsewhere(transactionalId);
+                    producer = newProducer();
+                    bindProducerMeters();
+                }
+                Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+                kept.removeAll(partitions);
+                rewind(kept);
+            }
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
+            LOG.warn("pipeline {}: lost partitions {} (this member was away longer than its session)", pipeline.name(),
+                    numbers(partitions));
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             publishAssignment(List.of());
             if (partitions.isEmpty()) return;
-            ChangelogReader.Restored r = changelog.restore(numbers(partitions), table);
-            meters.restored(r.nanos());
-            LOG.info("pipeline {}: restored {} streams from {} changelog records of partitions {} in {} ms",
-                    pipeline.name(), r.streams(), r.records(), numbers(partitions), r.nanos() / 1_000_000);
+            // A restore takes a while: the open transaction should not wait through it.
+            if (txn.open) commit();
+            // Committed offsets first: the fetch waits while the previous owner's last transaction is pending, so the
+            // changelog's end, read next, already holds that transaction's states.
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            table.dropPartitions(numbers(partitions));
+            restore(numbers(partitions));
+            seekTo(partitions, committed);
         }
 
         /** Revocation callbacks run before the consumer forgets the partitions: leave those out. */
@@ -588,11 +864,58 @@ public final class PipelineProcessor implements AutoCloseable {
             now.removeAll(numbers(leaving));
             assigned = Set.copyOf(now);
         }
+    }
 
-        private Set<Integer> numbers(Collection<TopicPartition> partitions) {
-            Set<Integer> out = new HashSet<>();
-            for (TopicPartition tp : partitions) out.add(tp.partition());
-            return out;
+    /** The open transaction's bookkeeping: consumed offsets, outputs for the local sink, input timestamps. */
+    private final class Transaction {
+        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        List<byte[]> outputs;
+        long[] timestamps = new long[1024];
+        int tokens;
+        int records;
+        long startedNanos;
+        boolean open;
+        long commits;
+
+        void begin() {
+            producer.beginTransaction();
+            open = true;
+            startedNanos = System.nanoTime();
+            outputs = sink == OutputSink.NONE ? null : new ArrayList<>();
+        }
+
+        boolean due(SeqstreamConfig.Pipeline p) {
+            return records >= p.maxTransactionRecords() || System.nanoTime() - startedNanos >= p.commitInterval().toNanos();
+        }
+
+        void output(byte[] key, byte[] json, long ts) {
+            if (outputs != null) {
+                outputs.add(key);
+                outputs.add(json);
+            }
+            if (tokens == timestamps.length) timestamps = Arrays.copyOf(timestamps, tokens * 2);
+            timestamps[tokens++] = ts;
+        }
+
+        void committed() {
+            commits++;
+            clear();
+        }
+
+        void clear() {
+            offsets.clear();
+            outputs = null;
+            tokens = 0;
+            records = 0;
+            open = false;
+        }
+    }
+
+    /** This instance's id is held by another live process: the processor stops rather than fence it back. */
+    private static final class FencedElsewhere extends RuntimeException {
+        FencedElsewhere(String transactionalId) {
+            super("producer " + transactionalId + " was fenced by another process running with the same app.instance-id; "
+                    + "this processing thread stops (give each instance its own app.instance-id)");
         }
     }
 

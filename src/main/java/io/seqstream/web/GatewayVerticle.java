@@ -506,19 +506,26 @@ public final class GatewayVerticle extends VerticleBase {
             boolean ok = (Boolean) ar.result()[1];
             JsonArray procs = new JsonArray();
             JsonObject versions = new JsonObject();
+            boolean degraded = false;
             for (String p : pipelines.keySet()) {
                 List<PipelineProcessor> list = sources.processors().apply(p);
                 for (int i = 0; i < list.size(); i++) {
                     PipelineProcessor pp = list.get(i);
                     boolean alive = pp.alive();
                     ok &= alive;
-                    procs.add(new JsonObject().put("pipeline", p).put("thread", i).put("alive", alive)
+                    degraded |= pp.status() == PipelineProcessor.Status.RESTARTING;
+                    JsonObject proc = new JsonObject().put("pipeline", p).put("thread", i).put("alive", alive)
+                            .put("status", pp.status().name().toLowerCase(java.util.Locale.ROOT))
                             .put("partitions", new JsonArray(new ArrayList<>(new TreeSet<>(pp.assignedPartitions()))))
-                            .put("model", pp.model().name()).put("version", pp.modelVersion()));
+                            .put("model", pp.model().name()).put("version", pp.modelVersion());
+                    if (pp.lastError() != null) proc.put("lastError", pp.lastError());
+                    procs.add(proc);
                     versions.put(pp.model().name(), Math.max(pp.modelVersion(), versions.getLong(pp.model().name(), 0L)));
                 }
             }
-            json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "up" : "down").put("broker", broker)
+            // A thread restarting after an error is not processing its partitions: degraded answers 503 too.
+            String status = !ok ? "down" : degraded ? "degraded" : "up";
+            json(ctx, ok && !degraded ? 200 : 503, new JsonObject().put("status", status).put("broker", broker)
                     .put("processors", procs).put("models", versions).put("webSocketClients", clients.size()));
         });
     }
