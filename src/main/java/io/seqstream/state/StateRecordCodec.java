@@ -18,14 +18,33 @@ public final class StateRecordCodec {
     }
 
     public static byte[] encode(long position, int param, long modelVersion, int shape, float[] states, int offset, int width) {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + 4 * width);
-        buf.put(MAGIC).putLong(position).putInt(param).putLong(modelVersion).putInt(shape).putInt(width);
-        buf.asFloatBuffer().put(states, offset, width);
-        return buf.array();
+        // Written byte by byte (big-endian, raw float bits, as ByteBuffer would): no buffer objects per record.
+        byte[] out = new byte[HEADER + 4 * width];
+        out[0] = MAGIC;
+        int j = putLong(out, 1, position);
+        j = putInt(out, j, param);
+        j = putLong(out, j, modelVersion);
+        j = putInt(out, j, shape);
+        j = putInt(out, j, width);
+        for (int i = 0; i < width; i++) j = putInt(out, j, Float.floatToRawIntBits(states[offset + i]));
+        return out;
     }
 
     public static byte[] encode(StreamState s) {
         return encode(s.position(), s.param(), s.modelVersion(), 0, s.values(), 0, s.values().length);
+    }
+
+    private static int putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+        return at + 4;
+    }
+
+    private static int putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        return putInt(b, at + 4, (int) v);
     }
 
     /** The shape id a state record was written with; 0 when unknown (a version 1 record). */

@@ -122,6 +122,15 @@ public final class InputDecoder {
     }
 
     private String strict(byte[] bytes) throws CharacterCodingException {
+        // ASCII (most keys and tokens) is valid UTF-8 as it is: a Latin-1 string of the same bytes, no decoder run.
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) return new String(bytes, StandardCharsets.ISO_8859_1);
         CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(bytes));
         return chars.toString();
     }

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class OutputFormat {
     private static final int TOP = 5;
+    /** One builder per thread, reused: a processor formats thousands of outputs a second. */
+    private static final ThreadLocal<StringBuilder> BUILDER = ThreadLocal.withInitial(() -> new StringBuilder(256));
 
     private OutputFormat() {
     }
@@ -21,7 +23,8 @@ public final class OutputFormat {
                                 float[] probs, int off, int classes, long ts) {
         int best = 0;
         for (int j = 1; j < classes; j++) if (probs[off + j] > probs[off + best]) best = j;
-        StringBuilder sb = new StringBuilder(160);
+        StringBuilder sb = BUILDER.get();
+        sb.setLength(0);
         sb.append("{\"pipeline\":");
         string(sb, pipeline);
         sb.append(",\"stream\":");
@@ -46,7 +49,36 @@ public final class OutputFormat {
         sb.append(",\"model\":");
         string(sb, model.name());
         sb.append(",\"version\":").append(model.version()).append(",\"ts\":").append(ts).append('}');
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return utf8(sb);
+    }
+
+    /** The builder's text as UTF-8 in one exact-size array (what {@code toString().getBytes(UTF_8)} gives, one copy less). */
+    static byte[] utf8(CharSequence sb) {
+        int n = sb.length();
+        int bytes = 0;
+        for (int i = 0; i < n; i++) {
+            char c = sb.charAt(i);
+            if (c < 0x80) bytes++;
+            else if (c < 0x800) bytes += 2;
+            else if (Character.isSurrogate(c)) return sb.toString().getBytes(StandardCharsets.UTF_8);
+            else bytes += 3;
+        }
+        byte[] out = new byte[bytes];
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            char c = sb.charAt(i);
+            if (c < 0x80) {
+                out[j++] = (byte) c;
+            } else if (c < 0x800) {
+                out[j++] = (byte) (0xC0 | c >> 6);
+                out[j++] = (byte) (0x80 | c & 0x3F);
+            } else {
+                out[j++] = (byte) (0xE0 | c >> 12);
+                out[j++] = (byte) (0x80 | c >> 6 & 0x3F);
+                out[j++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        return out;
     }
 
     private static void top(StringBuilder sb, ServedModel model, float[] probs, int off, int classes) {

@@ -395,7 +395,7 @@ public final class PipelineProcessor implements AutoCloseable {
         List<Sent> changelogSends = new ArrayList<>();
         try {
             writeChangelog(changelogSends);
-            producer.sendOffsetsToTransaction(txn.offsets, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(txn.offsets(), consumer.groupMetadata());
             holdForFaultDrill();
             producer.commitTransaction();
         } catch (KafkaException e) {
@@ -474,7 +474,7 @@ public final class PipelineProcessor implements AutoCloseable {
                 txn.clear();
                 pending.clear();
                 txn.begin();
-                txn.offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                txn.consumed(r.partition(), r.offset());
                 producer.send(DeadLetters.record(dlqTopic, r, DeadLetterReason.PROCESSING_ERROR, abbreviate(e.toString())));
                 meters.deadLetter(DeadLetterReason.PROCESSING_ERROR.wireName());
             }
@@ -485,8 +485,7 @@ public final class PipelineProcessor implements AutoCloseable {
     private void decode(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         pending.clear();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            txn.offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-            txn.records++;
+            txn.consumed(r.partition(), r.offset());
             if (poison != null && Arrays.equals(poison, r.value())) {
                 throw new IllegalStateException("fault drill: poison record at " + r.topic() + "-" + r.partition() + "@" + r.offset());
             }
@@ -868,7 +867,9 @@ public final class PipelineProcessor implements AutoCloseable {
 
     /** The open transaction's bookkeeping: consumed offsets, outputs for the local sink, input timestamps. */
     private final class Transaction {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        /** Per input partition the next offset to consume (-1: none consumed in this transaction). */
+        long[] next = new long[0];
+        TopicPartition[] partitions = new TopicPartition[0];
         List<byte[]> outputs;
         long[] timestamps = new long[1024];
         int tokens;
@@ -888,6 +889,28 @@ public final class PipelineProcessor implements AutoCloseable {
             return records >= p.maxTransactionRecords() || System.nanoTime() - startedNanos >= p.commitInterval().toNanos();
         }
 
+        void consumed(int partition, long offset) {
+            if (partition >= next.length) {
+                int n = Math.max(partition + 1, next.length * 2);
+                int from = next.length;
+                next = Arrays.copyOf(next, n);
+                Arrays.fill(next, from, n, -1L);
+                partitions = Arrays.copyOf(partitions, n);
+            }
+            next[partition] = offset + 1;
+            records++;
+        }
+
+        Map<TopicPartition, OffsetAndMetadata> offsets() {
+            Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+            for (int p = 0; p < next.length; p++) {
+                if (next[p] < 0) continue;
+                if (partitions[p] == null) partitions[p] = new TopicPartition(pipeline.inputTopic(), p);
+                m.put(partitions[p], new OffsetAndMetadata(next[p]));
+            }
+            return m;
+        }
+
         void output(byte[] key, byte[] json, long ts) {
             if (outputs != null) {
                 outputs.add(key);
@@ -903,7 +926,7 @@ public final class PipelineProcessor implements AutoCloseable {
         }
 
         void clear() {
-            offsets.clear();
+            Arrays.fill(next, -1L);
             outputs = null;
             tokens = 0;
             records = 0;

@@ -12,6 +12,8 @@ public final class CharTokenizer implements Tokenizer {
     private final int unknown;
     private final boolean lowercase;
     private final String skip;
+    /** Ids of ASCII characters (-1 when not in the vocabulary): the common case needs no boxing and no map. */
+    private final int[] ascii = new int[128];
 
     public CharTokenizer(List<String> symbols, String unknownSymbol, boolean lowercase, String skip) {
         this.symbols = symbols.toArray(new String[0]);
@@ -23,23 +25,39 @@ public final class CharTokenizer implements Tokenizer {
         if (unknownSymbol != null && unknown < 0) throw new IllegalArgumentException("unknown symbol " + unknownSymbol + " not in vocabulary");
         this.lowercase = lowercase;
         this.skip = skip == null ? "" : skip;
+        for (int c = 0; c < 128; c++) {
+            Integer id = ids.get(c);
+            ascii[c] = id == null ? -1 : id;
+        }
     }
 
     @Override
     public Encoded encode(String text) {
         String t = lowercase ? text.toLowerCase(Locale.ROOT) : text;
-        int[] cps = t.codePoints().filter(cp -> skip.indexOf(cp) < 0).toArray();
-        int[] out = new int[cps.length];
-        String[] texts = new String[cps.length];
-        for (int i = 0; i < cps.length; i++) {
-            Integer id = ids.get(cps[i]);
-            String s = new String(Character.toChars(cps[i]));
-            if (id == null) {
-                if (unknown < 0) throw new UnknownTokenException(s, i);
-                id = unknown;
+        int n = 0;
+        for (int i = 0; i < t.length(); ) {
+            int cp = t.codePointAt(i);
+            i += Character.charCount(cp);
+            if (skip.isEmpty() || skip.indexOf(cp) < 0) n++;
+        }
+        int[] out = new int[n];
+        String[] texts = new String[n];
+        int k = 0;
+        for (int i = 0; i < t.length(); ) {
+            int cp = t.codePointAt(i);
+            i += Character.charCount(cp);
+            if (!skip.isEmpty() && skip.indexOf(cp) >= 0) continue;
+            int id = cp < 128 ? ascii[cp] : ids.getOrDefault(cp, -1);
+            if (id >= 0) {
+                // The vocabulary's own string for the character: no new string per token.
+                out[k] = id;
+                texts[k++] = symbols[id];
+                continue;
             }
-            out[i] = id;
-            texts[i] = s;
+            String s = new String(Character.toChars(cp));
+            if (unknown < 0) throw new UnknownTokenException(s, k);
+            out[k] = unknown;
+            texts[k++] = s;
         }
         return new Encoded(out, texts);
     }
