@@ -115,9 +115,12 @@ final class FailoverAnalysis {
         Map<String, Object> m = new LinkedHashMap<>();
         long ready = kill.process().readyMs();
         m.put("toRunningS", ready >= kill.restartMs() ? (ready - kill.restartMs()) / 1000.0 : null);
+        // The dead member may still hold its partitions when the new JVM starts: wait for a new member id.
+        String dead = snapshotAt(kill.killMs()).members().get(kill.victim());
         GroupOwnership.Snapshot assigned = null;
         for (GroupOwnership.Snapshot s : snapshots) {
-            if (s.timeMs() >= kill.restartMs() && s.owners().containsValue(kill.victim())) {
+            String member = s.members().get(kill.victim());
+            if (s.timeMs() >= kill.restartMs() && member != null && !member.equals(dead) && s.owners().containsValue(kill.victim())) {
                 assigned = s;
                 break;
             }
@@ -154,12 +157,16 @@ final class FailoverAnalysis {
         return owner;
     }
 
-    /** The last answer at or before t (the first one if none was before). */
+    /** The owners in the last answer at or before t (the first one if none was before). */
     private Map<Integer, String> ownersAt(long t) {
-        Map<Integer, String> at = snapshots.isEmpty() ? Map.of() : snapshots.get(0).owners();
+        return snapshotAt(t).owners();
+    }
+
+    private GroupOwnership.Snapshot snapshotAt(long t) {
+        GroupOwnership.Snapshot at = snapshots.isEmpty() ? new GroupOwnership.Snapshot(t, Map.of(), Map.of()) : snapshots.get(0);
         for (GroupOwnership.Snapshot s : snapshots) {
             if (s.timeMs() > t) break;
-            at = s.owners();
+            at = s;
         }
         return at;
     }
@@ -171,7 +178,8 @@ final class FailoverAnalysis {
         long bestStart = 0;
         for (int p : partitions) {
             long[] ts = received.getOrDefault(p, new long[0]);
-            long prev = -1;
+            // No output before the window: the silence counts from the window's start (t0 at the earliest).
+            long prev = ts.length == 0 || ts[0] > from ? Math.max(from, t0) : -1;
             for (long t : ts) {
                 if (prev >= 0 && t > from && prev < to && t - prev > best) {
                     best = t - prev;

@@ -20,8 +20,12 @@ import org.apache.kafka.common.TopicPartition;
  * a killed instance keeps its partitions here until its session expires, exactly as the broker sees it.
  */
 final class GroupOwnership implements AutoCloseable {
-    /** One answer: partition -&gt; owning instance; a partition nobody owns is absent. */
-    record Snapshot(long timeMs, Map<Integer, String> owners) {
+    /**
+     * One answer: partition -&gt; owning instance (a partition nobody owns is absent), and instance -&gt; its member id,
+     * which the coordinator gives anew when a restarted static member joins (so a rejoin is told from the dead
+     * member it replaces, which keeps its assignment until its session expires).
+     */
+    record Snapshot(long timeMs, Map<Integer, String> owners, Map<String, String> members) {
     }
 
     private final Admin admin;
@@ -55,16 +59,18 @@ final class GroupOwnership implements AutoCloseable {
                 ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId),
                         new DescribeConsumerGroupsOptions().timeoutMs(3000)).describedGroups().get(groupId).get(4, TimeUnit.SECONDS);
                 Map<Integer, String> owners = new TreeMap<>();
+                Map<String, String> members = new TreeMap<>();
                 for (MemberDescription m : d.members()) {
                     String member = m.groupInstanceId().orElse(m.clientId());
                     int cut = member.lastIndexOf(suffix);
                     String instance = cut > 0 ? member.substring(0, cut) : member;
+                    members.merge(instance, m.consumerId(), (a, b) -> a + "," + b);
                     for (TopicPartition tp : m.assignment().topicPartitions()) {
                         if (tp.topic().equals(topic)) owners.put(tp.partition(), instance);
                     }
                 }
                 synchronized (snapshots) {
-                    snapshots.add(new Snapshot(t, owners));
+                    snapshots.add(new Snapshot(t, owners, members));
                 }
             } catch (Exception e) {
                 // no answer this time (the group may not exist yet): the next one counts
