@@ -92,6 +92,15 @@ public final class FailoverBench {
                     reader.stop();
                     long endMs = System.currentTimeMillis();
                     Map<String, Object> result = new FailoverAnalysis(reader, feed, owners.snapshots(), t0, stopMs, endMs).report(kills);
+                    // Not drained: the missing outputs may still come; the exactly-once verdict is then open.
+                    result.put("drained", reader.distinct() >= acked);
+                    result.put("drainSeconds", (endMs - stopMs) / 1000.0);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> eo = (Map<String, Object>) result.get("exactlyOnce");
+                    if (reader.distinct() < acked) {
+                        eo.put("ok", null);
+                        eo.put("note", "not drained within " + o.drain().toSeconds() + " s: the missing outputs may still come");
+                    }
                     result.put("logs", logs.toString());
                     return result;
                 }

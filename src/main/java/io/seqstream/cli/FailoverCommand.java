@@ -35,7 +35,7 @@ final class FailoverCommand {
         FailoverBench.Options o = new FailoverBench.Options(model, args.integer("instances", 3),
                 List.of(args.get("victims", "i2,i3").split(",")), args.integer("streams", 1500), args.decimal("rate", 2000),
                 Duration.ofSeconds(args.integer("warm", 20)), Duration.ofSeconds(args.integer("down", 10)),
-                Duration.ofSeconds(args.integer("after", 30)), Duration.ofSeconds(args.integer("drain", 180)),
+                Duration.ofSeconds(args.integer("after", 30)), Duration.ofSeconds(args.integer("drain", 300)),
                 args.get("instance-heap", "1g"), settings);
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Map<String, Object> result = FailoverBench.run(o, out);
@@ -57,9 +57,10 @@ final class FailoverCommand {
     @SuppressWarnings("unchecked")
     private static void print(Map<String, Object> r, PrintStream out) {
         Map<String, Object> eo = (Map<String, Object>) r.get("exactlyOnce");
-        out.printf(Locale.ROOT, "failover: %s tokens in, %s outputs read; exactly once: %s (missing %s, duplicates %s, "
-                        + "output partition != input partition %s)%n", r.get("tokensAcknowledged"), r.get("outputsRead"),
+        out.printf(Locale.ROOT, "failover: %s tokens in, %s outputs read (reader stopped %s s after the feed); exactly once: %s (missing %s, duplicates %s, "
+                        + "output partition != input partition %s)%n", r.get("tokensAcknowledged"), r.get("outputsRead"), r.get("drainSeconds"),
                 eo.get("ok"), eo.get("missing"), eo.get("duplicates"), eo.get("outputPartitionDiffersFromInput"));
+        if (eo.containsKey("note")) out.println("failover: " + eo.get("note"));
         Map<String, Object> warm = (Map<String, Object>) r.get("beforeFirstKill");
         out.printf(Locale.ROOT, "failover: before the first kill: worst delay %s ms, longest pause of a partition %s ms%n",
                 warm.get("worstDelayMs"), ((Map<String, Object>) warm.get("longestPause")).get("ms"));
