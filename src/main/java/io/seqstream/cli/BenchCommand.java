@@ -33,7 +33,7 @@ final class BenchCommand {
         if (what.equals("determinism")) return determinism(args, out);
         if (what.equals("ws")) return ws(args, out);
         if (ReliabilityBenches.handles(what)) return ReliabilityBenches.run(what, args, out);
-        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, restore, memory, load)");
+        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, restore, memory, load, failover)");
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         int streams = args.integer("streams", 10_000);
         long tokens = args.integer("tokens", 200_000);

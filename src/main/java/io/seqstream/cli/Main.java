@@ -97,6 +97,9 @@ public final class Main {
                  bench determinism: does a row's output change with the number of rows (ND4J vs the own kernels)
                  bench restore|memory|load: reliability figures (docs/reliability.md), JSON to docs/bench/:
                          restore [--streams 100000]; memory [--streams 1000000]; load [--streams 10000] [--seconds 30]
+                 bench failover: kill -9 of 2 of 3 instances under a paced feed: worst delay, pauses, restart time,
+                         exactly-once, JSON to target/bench/failover.json [--rate 2000] [--streams 1500] [--warm 20]
+                         [--down 10] [--after 30] [--drain 300] [--victims i2,i3] [--set key=value: to every instance]
               topics     create the topics declared in topics/ that are missing
 
             every command: [--config FILE] [--set key=value]... [--bootstrap HOST:PORT]

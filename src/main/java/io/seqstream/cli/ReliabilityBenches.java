@@ -15,16 +15,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code bench restore|memory|load}: the reliability figures of docs/reliability.md, as JSON under docs/bench/. */
+/** {@code bench restore|memory|load|failover}: the reliability figures of docs/reliability.md, as JSON under docs/bench/. */
 final class ReliabilityBenches {
     private ReliabilityBenches() {
     }
 
     static boolean handles(String what) {
-        return what.equals("restore") || what.equals("memory") || what.equals("load");
+        return what.equals("restore") || what.equals("memory") || what.equals("load") || what.equals("failover");
     }
 
     static int run(String what, Args args, PrintStream out) throws Exception {
+        if (what.equals("failover")) return FailoverCommand.run(args, out);
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         Map<String, Object> result = new LinkedHashMap<>();
         switch (what) {
