@@ -46,6 +46,8 @@ final class BenchCommand {
         java.time.Duration interval = java.time.Duration.ofMillis(args.integer("commit-interval-ms", 100));
         int maxTransaction = args.integer("max-transaction-records", 100_000);
         boolean references = !args.flag("no-reference");
+        // Before and after: the figures mean little on a machine that was busy with something else.
+        double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<Map<String, Object>> results = new ArrayList<>();
         StringBuilder md = new StringBuilder("| threads | max.poll.records | seqstream tokens/s | Kafka-only loop tokens/s | ratio "
                 + "| Kafka Streams tokens/s | ratio | mean wave |\n|---|---|---|---|---|---|---|---|\n");
@@ -78,7 +80,8 @@ final class BenchCommand {
         doc.put("model", model.metadata().name());
         doc.put("timing", "steady state: from the committed input count (the group's committed offsets, which commit with the "
                 + "outputs) crossing the warm-up mark to the last input committed; group join and warm-up excluded");
-        doc.put("loadAverage", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        doc.put("loadAverageBefore", loadBefore);
+        doc.put("loadAverageAfter", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Path json = Path.of(args.get("out", "target/bench/e2e.json"));
         writeMarkdown(json, md, out);
         return write(json, "e2e", doc, results, out);
