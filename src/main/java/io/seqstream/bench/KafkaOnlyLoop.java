@@ -22,50 +22,90 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A running exactly-once consume-&gt;produce loop with no model work, as a live reference beside the pipeline: one
- * output of about the echo output's size per input, carrying the input's timestamp as {@code "ts"} (as echo outputs
- * do) so the same reader measures both; the pipeline's max.poll.records and producer settings
- * ({@link PipelineProcessor#producerConfig}); one transaction per poll.
+ * output of the echo output's size per input, carrying the input's timestamp as {@code "ts"} (as echo outputs do)
+ * so the same reader measures both; the pipeline's max.poll.records, producer settings
+ * ({@link PipelineProcessor#producerConfig}) and transaction bounds: a transaction spans polls and commits when the
+ * commit interval has passed since it began, when a poll returns fewer records than max.poll.records (the input is
+ * drained) or when it holds max-transaction-records.
  */
 final class KafkaOnlyLoop implements AutoCloseable {
+    /** What the loop shares with the pipeline it stands beside. */
+    record Bounds(int maxPollRecords, Duration commitInterval, int maxTransactionRecords, int outputBytes) {
+    }
+
+    /** The fixed part of an output ({"pad":"","ts":} and a 13-digit millisecond timestamp), padded to the echo size. */
+    private static final int FIXED_BYTES = 29;
+
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong transactions = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Throwable failure;
 
-    KafkaOnlyLoop(String bootstrap, String in, String out, String id, int maxPollRecords, int outputBytes) {
-        Properties pp = PipelineProcessor.producerConfig(bootstrap, id, SeqstreamConfig.of(Map.of()).kafka().transactionTimeout());
+    /**
+     * @param group          consumer group (loops in the same group share the input partitions)
+     * @param transactionalId this loop's own transactional id
+     */
+    KafkaOnlyLoop(String bootstrap, String in, String out, String group, String transactionalId, Bounds bounds) {
+        Properties pp = PipelineProcessor.producerConfig(bootstrap, transactionalId,
+                SeqstreamConfig.of(Map.of()).kafka().transactionTimeout());
         Properties cp = new Properties();
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, id);
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
-        String pad = "x".repeat(Math.max(0, outputBytes - 30));
+        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(bounds.maxPollRecords()));
+        byte[] prefix = ("{\"pad\":\"" + "x".repeat(Math.max(0, bounds.outputBytes() - FIXED_BYTES)) + "\",\"ts\":")
+                .getBytes(StandardCharsets.UTF_8);
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         producer.initTransactions();
         consumer.subscribe(List.of(in));
+        long interval = bounds.commitInterval().toNanos();
         thread = new Thread(() -> {
             try (producer; consumer) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                long began = 0;
+                int held = 0;
                 while (running) {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                    if (records.isEmpty()) continue;
-                    producer.beginTransaction();
-                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                        offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                        byte[] value = ("{\"pad\":\"" + pad + "\",\"ts\":" + r.timestamp() + "}").getBytes(StandardCharsets.UTF_8);
-                        producer.send(new ProducerRecord<>(out, r.key(), value));
+                    if (!records.isEmpty()) {
+                        if (held == 0) {
+                            producer.beginTransaction();
+                            began = System.nanoTime();
+                        }
+                        for (ConsumerRecord<byte[], byte[]> r : records) {
+                            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                            producer.send(new ProducerRecord<>(out, r.key(), output(prefix, r.timestamp())));
+                        }
+                        held += records.count();
                     }
-                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                    producer.commitTransaction();
-                    processed.addAndGet(records.count());
-                    transactions.incrementAndGet();
+                    boolean drained = records.count() < bounds.maxPollRecords();
+                    if (held > 0 && (drained || held >= bounds.maxTransactionRecords() || System.nanoTime() - began >= interval)) {
+                        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                        producer.commitTransaction();
+                        processed.addAndGet(held);
+                        transactions.incrementAndGet();
+                        offsets.clear();
+                        held = 0;
+                    }
                 }
+            } catch (Throwable t) {
+                // A reference that stops must fail the measurement, not leave it waiting for its deadline.
+                failure = t;
             }
-        }, "kafka-only-loop");
+        }, "kafka-only-loop-" + transactionalId);
         thread.start();
+    }
+
+    private static byte[] output(byte[] prefix, long ts) {
+        byte[] digits = Long.toString(ts).getBytes(StandardCharsets.US_ASCII);
+        byte[] v = new byte[prefix.length + digits.length + 1];
+        System.arraycopy(prefix, 0, v, 0, prefix.length);
+        System.arraycopy(digits, 0, v, prefix.length, digits.length);
+        v[v.length - 1] = '}';
+        return v;
     }
 
     /** Inputs whose outputs and offsets are committed. */
@@ -73,6 +113,9 @@ final class KafkaOnlyLoop implements AutoCloseable {
 
     /** Transactions committed. */
     long transactions() { return transactions.get(); }
+
+    /** Why the loop stopped, or null while it runs. */
+    Throwable failure() { return failure; }
 
     @Override
     public void close() throws InterruptedException {

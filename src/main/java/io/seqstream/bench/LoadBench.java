@@ -38,15 +38,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Load on the echo pipeline with exactly-once on, everything on this machine (embedded broker, processor, producer,
  * a read_committed reader), side by side with a plain exactly-once consume-&gt;produce loop that does no model work
- * (the ceiling Kafka sets here). For each: a producer sending as fast as it can, whose committed tokens/s over the
+ * (the ceiling Kafka sets here) with the pipeline's max.poll.records, commit interval and transaction bound. For each: a producer sending as fast as it can, whose committed tokens/s over the
  * steady part is the maximum sustainable rate; then producers paced at half the pipeline's maximum and at a trickle
  * of 20 tokens/s, while a read_committed consumer takes, for every output, the time from the input record's
  * timestamp (producer create time, carried in the output's "ts") to the moment the output reaches that consumer.
  * The pipeline's mean wave at each rate shows its batching adapt: a lone token at a trickle, hundreds saturated.
  */
 public final class LoadBench {
-    /** The echo output's size here (about 120 bytes of JSON): what the Kafka-only loop writes per input. */
-    private static final int OUTPUT_BYTES = 120;
     /** A lone token now and then: what a quiet stream sees (adaptive batching: no wait for a batch to fill). */
     private static final double LOW_RATE = 20;
 
@@ -73,27 +71,36 @@ public final class LoadBench {
      * Both subjects through the same phases on one embedded broker: saturated (maximum sustainable rate), then
      * paced at half the pipeline's maximum and at a trickle, with end-to-end latency at both paced rates.
      */
-    public static Map<String, Object> run(ModelSnapshot model, int streams, Duration phase, int threads) throws Exception {
+    public static Map<String, Object> run(ModelSnapshot model, int streams, Duration phase, int threads, Duration commitInterval,
+                                          int maxTransactionRecords) throws Exception {
         Path dir = Files.createTempDirectory("seqstream-load-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             String bootstrap = kafka.bootstrapServers();
+            // The Kafka-only loop shares the pipeline's poll size, transaction bounds and output size.
+            int maxPoll = SeqstreamConfig.of(Map.of()).pipelines().get(0).maxPollRecords();
+            KafkaOnlyLoop.Bounds bounds = new KafkaOnlyLoop.Bounds(maxPoll, commitInterval, maxTransactionRecords,
+                    EndToEndBench.echoOutputBytes(model, "max", streams, 100));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("streams", streams);
             m.put("threads", threads);
             m.put("phaseSeconds", phase.toSeconds());
-            Map<String, Object> max = saturate(bootstrap, () -> pipeline(bootstrap, model, threads, "max"), streams, phase);
+            m.put("commitIntervalMs", commitInterval.toMillis());
+            m.put("maxTransactionRecords", maxTransactionRecords);
+            Map<String, Object> max = saturate(bootstrap, () -> pipeline(bootstrap, model, threads, "max", bounds), streams, phase);
             double maxRate = (Double) max.get("tokensPerSecond");
-            Map<String, Object> refMax = saturate(bootstrap, () -> kafkaOnly(bootstrap, "ref-max"), streams, phase);
+            Map<String, Object> refMax = saturate(bootstrap, () -> kafkaOnly(bootstrap, "ref-max", bounds), streams, phase);
             double refRate = (Double) refMax.get("tokensPerSecond");
             m.put("maxSustainableTokensPerSecond", maxRate);
             m.put("maxMeanWave", max.get("meanWave"));
-            m.put("halfRate", paced(bootstrap, () -> pipeline(bootstrap, model, threads, "half"), streams, phase, maxRate / 2));
-            m.put("lowRate", paced(bootstrap, () -> pipeline(bootstrap, model, threads, "low"), streams, phase, LOW_RATE));
+            m.put("halfRate", paced(bootstrap, () -> pipeline(bootstrap, model, threads, "half", bounds), streams, phase, maxRate / 2));
+            m.put("lowRate", paced(bootstrap, () -> pipeline(bootstrap, model, threads, "low", bounds), streams, phase, LOW_RATE));
             Map<String, Object> ref = new LinkedHashMap<>();
-            ref.put("what", "plain exactly-once consume->produce loop, no model, same max.poll.records, " + OUTPUT_BYTES + "-byte outputs");
+            ref.put("what", "plain exactly-once consume->produce loop, no model, same max.poll.records and transaction bounds, "
+                    + bounds.outputBytes() + "-byte outputs");
+            ref.put("outputBytes", bounds.outputBytes());
             ref.put("maxSustainableTokensPerSecond", refRate);
-            ref.put("halfRate", paced(bootstrap, () -> kafkaOnly(bootstrap, "ref-half"), streams, phase, maxRate / 2));
-            ref.put("lowRate", paced(bootstrap, () -> kafkaOnly(bootstrap, "ref-low"), streams, phase, LOW_RATE));
+            ref.put("halfRate", paced(bootstrap, () -> kafkaOnly(bootstrap, "ref-half", bounds), streams, phase, maxRate / 2));
+            ref.put("lowRate", paced(bootstrap, () -> kafkaOnly(bootstrap, "ref-low", bounds), streams, phase, LOW_RATE));
             m.put("kafkaOnly", ref);
             m.put("maxRateRatio", maxRate / refRate);
             return m;
@@ -104,8 +111,13 @@ public final class LoadBench {
         Subject start() throws Exception;
     }
 
-    private static Subject pipeline(String bootstrap, ModelSnapshot model, int threads, String name) throws Exception {
-        SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", name, "app.instance-id", name));
+    private static Subject pipeline(String bootstrap, ModelSnapshot model, int threads, String name, KafkaOnlyLoop.Bounds bounds)
+            throws Exception {
+        // commit-interval and max-transaction-records by name: unknown keys are ignored until the pipeline reads them.
+        SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", name, "app.instance-id", name,
+                "pipeline." + name + ".max-poll-records", String.valueOf(bounds.maxPollRecords()),
+                "pipeline." + name + ".commit-interval", bounds.commitInterval().toMillis() + "ms",
+                "pipeline." + name + ".max-transaction-records", String.valueOf(bounds.maxTransactionRecords())));
         SeqstreamConfig.Pipeline p = config.pipelines().get(0);
         TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(p.inputTopic(), 4, 1, Map.of()),
                 new TopicSpec(p.outputTopic(), 4, 1, Map.of()),
@@ -131,12 +143,11 @@ public final class LoadBench {
         };
     }
 
-    private static Subject kafkaOnly(String bootstrap, String name) {
+    private static Subject kafkaOnly(String bootstrap, String name, KafkaOnlyLoop.Bounds bounds) {
         String in = name + "-in";
         String out = name + "-out";
         TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(in, 4, 1, Map.of()), new TopicSpec(out, 4, 1, Map.of())));
-        int maxPoll = SeqstreamConfig.of(Map.of()).pipelines().get(0).maxPollRecords();
-        KafkaOnlyLoop loop = new KafkaOnlyLoop(bootstrap, in, out, name, maxPoll, OUTPUT_BYTES);
+        KafkaOnlyLoop loop = new KafkaOnlyLoop(bootstrap, in, out, name, name, bounds);
         return new Subject() {
             public String inputTopic() { return in; }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.seqstream.bench.DeterminismBench;
 import io.seqstream.bench.EndToEndBench;
-import io.seqstream.bench.KafkaOnlyBench;
 import io.seqstream.bench.PyTorchReference;
 import io.seqstream.bench.TrainBench;
 import io.seqstream.bench.StepBench;
@@ -34,45 +33,70 @@ final class BenchCommand {
         if (what.equals("ws")) return ws(args, out);
         if (ReliabilityBenches.handles(what)) return ReliabilityBenches.run(what, args, out);
         if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, restore, memory, load, failover)");
+        return e2e(args, out);
+    }
+
+    /** Steady-state e2e: one result per (threads, max.poll.records), each beside its Kafka-only and Kafka Streams references. */
+    private static int e2e(Args args, PrintStream out) throws Exception {
         ModelSnapshot model = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
         int streams = args.integer("streams", 10_000);
-        long tokens = args.integer("tokens", 200_000);
+        int partitions = args.integer("partitions", 4);
+        long warmup = args.integer("warmup", 200_000);
+        long tokens = args.integer("tokens", 2_000_000);
+        java.time.Duration interval = java.time.Duration.ofMillis(args.integer("commit-interval-ms", 100));
+        int maxTransaction = args.integer("max-transaction-records", io.seqstream.config.SeqstreamConfig.of(Map.of()).pipelines().get(0).maxTransactionRecords());
+        boolean references = !args.flag("no-reference");
+        // Before and after: the figures mean little on a machine that was busy with something else.
+        double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         List<Map<String, Object>> results = new ArrayList<>();
-        StringBuilder md = new StringBuilder("| max.poll.records | seqstream tokens/s | Kafka-only loop tokens/s | ratio | mean wave |\n"
-                + "|---|---|---|---|---|\n");
-        // The reference writes outputs as large as the echo outputs of a typical stream id and position.
-        float[] sample = new float[model.metadata().spec().classes()];
-        sample[1] = 0.987654f;
-        int outputBytes = io.seqstream.stream.OutputFormat.format(io.seqstream.serve.ServedModel.of(model), "bench",
-                "stream-" + (streams - 1), 19, "a", sample, 0, sample.length, System.currentTimeMillis()).length;
-        for (String poll : args.get("max-poll-records", "2000").split(",")) {
-            int mpr = Integer.parseInt(poll.trim());
-            EndToEndBench.Result r = EndToEndBench.run(model, streams, tokens, args.integer("threads", 1), mpr);
-            out.printf(Locale.ROOT, "e2e: %d tokens over %d streams, %d thread(s), max.poll.records %d: %.0f tokens/s "
-                            + "(%.2f s), %d waves, mean wave %.1f streams, largest %.0f%n",
-                    r.tokens(), r.streams(), r.threads(), r.maxPollRecords(), r.tokensPerSecond(), r.seconds(), r.waves(),
-                    r.meanWave(), r.maxWave());
-            Map<String, Object> m = r.toMap();
-            if (!args.flag("no-reference")) {
-                KafkaOnlyBench.Result k = KafkaOnlyBench.run(streams, tokens, mpr, outputBytes);
-                out.printf(Locale.ROOT, "e2e: Kafka-only transactional loop, %d-byte outputs: %.0f tokens/s (%.2f s, %d transactions); "
-                        + "ratio %.2f%n", k.outputBytes(), k.tokensPerSecond(), k.seconds(), k.transactions(),
-                        r.tokensPerSecond() / k.tokensPerSecond());
-                m.put("kafkaOnly", k.toMap());
-                m.put("ratio", r.tokensPerSecond() / k.tokensPerSecond());
-                md.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2fx | %.1f |%n", mpr, r.tokensPerSecond(),
-                        k.tokensPerSecond(), r.tokensPerSecond() / k.tokensPerSecond(), r.meanWave()));
-            } else {
-                md.append(String.format(Locale.ROOT, "| %d | %.0f | - | - | %.1f |%n", mpr, r.tokensPerSecond(), r.meanWave()));
+        StringBuilder md = new StringBuilder("| threads | max.poll.records | seqstream tokens/s | Kafka-only loop tokens/s | ratio "
+                + "| Kafka Streams tokens/s | ratio | mean wave |\n|---|---|---|---|---|---|---|---|\n");
+        for (int threads : integers(args.get("threads", "1"))) {
+            for (int mpr : integers(args.get("max-poll-records", "2000"))) {
+                EndToEndBench.Plan plan = new EndToEndBench.Plan(streams, partitions, warmup, tokens, threads, mpr, interval,
+                        maxTransaction, references);
+                EndToEndBench.Result r = EndToEndBench.run(model, plan);
+                Map<String, Object> m = r.toMap();
+                out.printf(Locale.ROOT, "e2e: %d tokens after a %d warm-up over %d streams, %d partitions, %d thread(s), "
+                                + "max.poll.records %d, commit interval %d ms: %.0f tokens/s (%.2f s), %d waves, mean wave %.1f streams%n",
+                        m.get("tokens"), warmup, streams, partitions, threads, mpr, interval.toMillis(), r.tokensPerSecond(),
+                        m.get("seconds"), m.get("waves"), r.meanWave());
+                String refs = "| - | - | - | - ";
+                if (references) {
+                    double k = r.kafkaOnly().tokensPerSecond();
+                    double s = r.kafkaStreams().tokensPerSecond();
+                    out.printf(Locale.ROOT, "e2e: Kafka-only transactional loop, %d-byte outputs: %.0f tokens/s (%d transactions); "
+                            + "ratio %.2f%n", r.outputBytes(), k, r.kafkaOnly().details().get("transactions"), r.tokensPerSecond() / k);
+                    out.printf(Locale.ROOT, "e2e: Kafka Streams, exactly_once_v2, %d stream thread(s): %.0f tokens/s; ratio %.2f%n",
+                            threads, s, r.tokensPerSecond() / s);
+                    refs = String.format(Locale.ROOT, "| %.0f | %.2fx | %.0f | %.2fx ", k, r.tokensPerSecond() / k, s, r.tokensPerSecond() / s);
+                }
+                md.append(String.format(Locale.ROOT, "| %d | %d | %.0f %s| %.1f |%n", threads, mpr, r.tokensPerSecond(), refs, r.meanWave()));
+                results.add(m);
             }
-            results.add(m);
         }
         out.print(md);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model", model.metadata().name());
+        doc.put("timing", "steady state: from the committed input count (the group's committed offsets, which commit with the "
+                + "outputs) crossing the warm-up mark to the last input committed; group join and warm-up excluded");
+        doc.put("loadAverageBefore", loadBefore);
+        doc.put("loadAverageAfter", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Path json = Path.of(args.get("out", "target/bench/e2e.json"));
         writeMarkdown(json, md, out);
         return write(json, "e2e", doc, results, out);
+    }
+
+    private static List<Integer> integers(String list) {
+        List<Integer> xs = new ArrayList<>();
+        for (String x : list.split(",")) {
+            try {
+                xs.add(Integer.parseInt(x.trim()));
+            } catch (NumberFormatException e) {
+                throw new Args.UsageException("expected whole numbers separated by commas, got '" + list + "'");
+            }
+        }
+        return xs;
     }
 
     private static int ws(Args args, PrintStream out) throws Exception {

@@ -84,9 +84,12 @@ public final class Main {
                          (or --topic T [--stream KEY] TEXT..., e.g. labelled examples to train.<model>; no TEXT: lines from stdin)
                          (no TEXT: read lines 'stream:text' from standard input)
               tail       print committed outputs: [--pipeline echo] [--stream ID] [--from-beginning] [--max N] [--timeout 30s]
-              bench      e2e: tokens/s through the embedded broker with exactly-once on, beside a Kafka-only transactional
-                         loop (same records, no model), JSON + markdown to target/bench/e2e.{json,md}
-                         [--streams 10000] [--tokens 200000] [--max-poll-records 2000[,500,...]] [--model FILE] [--no-reference]
+              bench      e2e: steady-state tokens/s through the embedded broker with exactly-once on, beside a Kafka-only
+                         transactional loop (same records, no model) and a Kafka Streams application (same job, trivial
+                         model), one after another on the same broker; JSON + markdown to target/bench/e2e.{json,md}
+                         [--tokens 2000000] [--warmup 200000] [--streams 10000] [--partitions 4] [--threads 1[,2]]
+                         [--max-poll-records 2000[,500,...]] [--commit-interval-ms 100] [--max-transaction-records 50000]
+                         [--model FILE] [--no-reference]
                  bench ws: tokens/s to WebSocket clients, all reading vs beside clients that never read
                          [--clients 100] [--tokens 200] [--slow 5] [--model FILE]
                  bench step: us/token of the batched step beside PyTorch GRUCell/LSTMCell (bench/pytorch_step.py),
@@ -97,6 +100,7 @@ public final class Main {
                  bench determinism: does a row's output change with the number of rows (ND4J vs the own kernels)
                  bench restore|memory|load: reliability figures (docs/reliability.md), JSON to docs/bench/:
                          restore [--streams 100000]; memory [--streams 1000000]; load [--streams 10000] [--seconds 30]
+                         [--threads 1] [--commit-interval-ms 100] [--max-transaction-records 50000]
                  bench failover: kill -9 of 2 of 3 instances under a paced feed: worst delay, pauses, restart time,
                          exactly-once, JSON to target/bench/failover.json [--rate 2000] [--streams 1500] [--warm 20]
                          [--down 10] [--after 30] [--drain 300] [--victims i2,i3] [--set key=value: to every instance]

@@ -56,7 +56,8 @@ final class ReliabilityBenches {
             default -> {
                 int streams = args.integer("streams", 10_000);
                 Duration phase = Duration.ofSeconds(args.integer("seconds", 30));
-                result.putAll(LoadBench.run(model, streams, phase, args.integer("threads", 1)));
+                result.putAll(LoadBench.run(model, streams, phase, args.integer("threads", 1),
+                        Duration.ofMillis(args.integer("commit-interval-ms", 100)), args.integer("max-transaction-records", 50_000)));
                 @SuppressWarnings("unchecked")
                 Map<String, Object> ref = (Map<String, Object>) result.get("kafkaOnly");
                 out.printf(Locale.ROOT, "load: %d streams, exactly-once, embedded broker, one processing thread%n", streams);
