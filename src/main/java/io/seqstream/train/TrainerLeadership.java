@@ -163,7 +163,8 @@ public final class TrainerLeadership implements Lineage {
 
     /** Leaves the group (another member takes over at once) and closes the publisher. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!running) return;
         running = false;
         consumer.wakeup();
         try {

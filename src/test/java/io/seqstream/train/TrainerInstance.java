@@ -21,6 +21,8 @@ public final class TrainerInstance {
     }
 
     public static void main(String[] args) throws Exception {
+        // The test logging configuration keeps io.seqstream at WARN; a child's log should show its terms and versions.
+        org.apache.logging.log4j.core.config.Configurator.setLevel("io.seqstream", org.apache.logging.log4j.Level.INFO);
         String bootstrap = args[0];
         SeqstreamConfig config = SeqstreamConfig.of(Map.of("kafka.bootstrap", bootstrap, "app.name", args[1],
                 "app.instance-id", args[2], "pipeline.echo.model", args[3], "kafka.session-timeout", "6s",
