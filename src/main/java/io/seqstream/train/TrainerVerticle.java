@@ -175,7 +175,7 @@ public final class TrainerVerticle extends VerticleBase {
                 if (now != term) {
                     learner = close(learner);
                     term = 0;
-                    leading = 0;
+                    lead(0);
                     // A term this trainer found over (fenced) is not begun again: that would fence the new leader.
                     if (now != 0 && now != lost) {
                         try {
@@ -187,7 +187,7 @@ public final class TrainerVerticle extends VerticleBase {
                             continue;
                         }
                         term = now;
-                        leading = now;
+                        lead(now);
                         lastPublish = System.nanoTime() - config.minPublishInterval().toNanos();
                     }
                 }
@@ -222,7 +222,7 @@ public final class TrainerVerticle extends VerticleBase {
                         learner = close(learner);
                         lost = term;
                         term = 0;
-                        leading = 0;
+                        lead(0);
                     }
                 }
                 if (learner != null && System.nanoTime() - lastLog > 60_000_000_000L) {
@@ -233,7 +233,7 @@ public final class TrainerVerticle extends VerticleBase {
         } catch (RuntimeException e) {
             LOG.error("trainer for {} stopped", name, e);
         } finally {
-            leading = 0;
+            lead(0);
             close(learner);
             lineage.close();
         }
@@ -256,6 +256,11 @@ public final class TrainerVerticle extends VerticleBase {
         LOG.info("trainer for {} (term {}) continues from v{}{} on {}", start.metadata().name(), term, version,
                 scratch ? " with fresh weights" : base == newest ? " (newest published)" : "", learner.describe());
         return learner;
+    }
+
+    private void lead(long term) {
+        leading = term;
+        meters.leading(term != 0);
     }
 
     private static OnlineLearner close(OnlineLearner learner) {
