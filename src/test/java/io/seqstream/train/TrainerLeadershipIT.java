@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqstream.app.Product;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.Partitions;
 import io.seqstream.kafka.TopicAdmin;
+import io.seqstream.kafka.TopicSpec;
 import io.seqstream.kafka.TopicSpecs;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.testing.ChildJvm;
+import io.seqstream.testing.LiveProduct;
 import io.seqstream.testing.SharedKafka;
 import io.seqstream.testing.TestModels;
 import java.nio.file.Files;
@@ -119,6 +122,49 @@ class TrainerLeadershipIT {
         } finally {
             for (ChildJvm i : instances) i.close();
         }
+    }
+
+    @Test
+    void shouldLetOneOfTwoProductsTrainAndTheOtherTakeOverWhenItCloses() throws Exception {
+        String app = "prod" + System.nanoTime();
+        String bootstrap = SharedKafka.bootstrap();
+        String model = TestModels.echo().metadata().name();
+        // Topics of its own: the processors of both products read an input nobody else writes.
+        TopicAdmin.ensure(bootstrap, List.of(new TopicSpec("tokens." + app, 4, 1, Map.of()), new TopicSpec("outputs." + app, 4, 1, Map.of())));
+        Map<String, String> common = Map.of("app.name", app, "pipeline.echo.input-topic", "tokens." + app,
+                "pipeline.echo.output-topic", "outputs." + app, "trainer.models", "echo", "trainer.echo.publish-every", "20",
+                "trainer.echo.margin", "1", "trainer.echo.min-publish-interval", "1s", "kafka.session-timeout", "6s");
+        Product p1 = LiveProduct.start(LiveProduct.config(with(common, "app.instance-id", "p1")));
+        Product p2 = LiveProduct.start(LiveProduct.config(with(common, "app.instance-id", "p2")));
+        List<Product> open = new ArrayList<>(List.of(p1, p2));
+        try {
+            awaitTrue(() -> p1.trainers().get(0).leads() != p2.trainers().get(0).leads() && trainedBy(p1, model) != null,
+                    Duration.ofSeconds(90), "one of two products trains and publishes");
+            Product leader = p1.trainers().get(0).leads() ? p1 : p2;
+            Product other = leader == p1 ? p2 : p1;
+            assertEquals(leader.config().app().instanceId(), trainedBy(other, model), "the leader's versions reach both");
+            assertEquals(1.0, leader.registry().get("seqstream.train.leader").gauge().value());
+            assertEquals(0.0, other.registry().get("seqstream.train.leader").gauge().value());
+            long before = other.models().newest(model).metadata().version();
+            open.remove(leader);
+            leader.close();
+            awaitTrue(() -> other.trainers().get(0).leads() && other.config().app().instanceId().equals(trainedBy(other, model)),
+                    Duration.ofSeconds(60), "the other product takes over and publishes once the leader closed");
+            assertTrue(other.models().newest(model).metadata().version() > before, "its versions continue above the leader's");
+        } finally {
+            for (Product p : open) p.close();
+        }
+    }
+
+    private static String trainedBy(Product p, String model) {
+        ModelSnapshot s = p.models().newest(model);
+        return s == null || s.metadata().trainedBy().isEmpty() ? null : s.metadata().trainedBy();
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String k, String v) {
+        Map<String, String> out = new java.util.HashMap<>(m);
+        out.put(k, v);
+        return out;
     }
 
     private static SeqstreamConfig config(String app, String id) {
