@@ -145,12 +145,15 @@ public final class Product implements AutoCloseable {
             List<TrainerVerticle> trainers = new ArrayList<>();
             for (SeqstreamConfig.Trainer t : config.trainers()) {
                 ModelSnapshot from = started.get(t.pipeline());
-                TrainerVerticle tv = new TrainerVerticle(config, bootstrap, t, from, publisher,
+                // One trainer per model across all instances: this one trains only while it leads the model's lineage.
+                TrainerVerticle tv = new TrainerVerticle(config, bootstrap, t, from,
+                        new io.seqstream.train.TrainerLeadership(bootstrap, config, from.metadata().name()),
                         new TrainingMeters(registry, from.metadata().name()));
                 deployments.add(vertx.deployVerticle(tv).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
                 trainers.add(tv);
                 out.println("Trainer: " + from.metadata().name() + " on " + describe(t) + ", publishing to "
-                        + config.app().modelsTopic() + " every " + t.publishEvery() + " steps when not worse");
+                        + config.app().modelsTopic() + " every " + t.publishEvery() + " steps when not worse, while this"
+                        + " instance leads group " + config.app().name() + ".trainer." + from.metadata().name());
             }
             GatewayVerticle gateway = new GatewayVerticle(new GatewayVerticle.Sources(config, bootstrap, registry,
                     name -> processors.getOrDefault(name, List.of())));

@@ -14,6 +14,7 @@ public final class TrainingMeters {
     private final AtomicReference<Double> level = new AtomicReference<>(0.0);
     private final AtomicReference<Double> learningRate = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> version = new AtomicReference<>(0.0);
+    private final AtomicReference<Double> leader = new AtomicReference<>(0.0);
     private final Counter examples;
     private final Counter clipped;
     private final Counter nonFinite;
@@ -31,6 +32,8 @@ public final class TrainingMeters {
         registry.gauge("seqstream.curriculum.level", t, level, AtomicReference::get);
         registry.gauge("seqstream.train.learning.rate", t, learningRate, AtomicReference::get);
         registry.gauge("seqstream.train.model.version", t, version, AtomicReference::get);
+        // 1 on the one instance that trains the model now (it leads the model's lineage), 0 on the others.
+        registry.gauge("seqstream.train.leader", t, leader, AtomicReference::get);
         examples = Counter.builder("seqstream.train.examples").description("Training sequences seen").tags(t).register(registry);
         clipped = Counter.builder("seqstream.train.clipped").description("Updates whose gradient was clipped").tags(t).register(registry);
         nonFinite = Counter.builder("seqstream.train.nonfinite").description("Updates skipped for a NaN or infinite loss or gradient")
@@ -61,6 +64,9 @@ public final class TrainingMeters {
     }
 
     public void rejected() { rejected.increment(); }
+
+    /** Whether this instance trains the model now. */
+    public void leading(boolean leads) { leader.set(leads ? 1.0 : 0.0); }
 
     /**
      * Counts a training record sent to the dead-letter topic, under the same meter (and so the same dashboard

@@ -47,6 +47,29 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Catches up with the topic (blocking), then follows it on a daemon thread. */
     public ModelRegistry start() {
+        catchUp();
+        thread = new Thread(this::follow, "seqstream-model-registry");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /**
+     * The newest committed version of one model on the topic at this moment (null when none), read with a consumer
+     * of its own from the beginning to the topic's end. Blocking; for rare moments such as a trainer taking over.
+     */
+    public static ModelSnapshot readNewest(String bootstrap, String topic, String model) {
+        ModelRegistry once = new ModelRegistry(bootstrap, topic);
+        try {
+            once.catchUp();
+            return once.newest(model);
+        } finally {
+            once.close();
+        }
+    }
+
+    /** Reads from the beginning to the end offsets (last stable offsets: read_committed) taken now. */
+    private void catchUp() {
         List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, topic, Duration.ofSeconds(30));
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
@@ -54,10 +77,6 @@ public final class ModelRegistry implements AutoCloseable {
         while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) apply(r);
         }
-        thread = new Thread(this::follow, "seqstream-model-registry");
-        thread.setDaemon(true);
-        thread.start();
-        return this;
     }
 
     private void follow() {

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * steps, and whenever it passes a curriculum level, it evaluates the copy on held-out data, and a finite copy not
  * worse than the last published version by more than the margin is published to the models topic as the next
  * version, which processors apply between batches.
+ *
+ * <p>It trains only while its {@link Lineage} says this instance leads the model's training (one instance at a
+ * time, see {@link TrainerLeadership}); at the start of every term it continues from the newest published version,
+ * its weights and its number, so versions grow by one across instances. A trainer that is not leading holds no
+ * learner and no source consumer, and only checks every 200 ms whether it leads.
  */
 public final class TrainerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerVerticle.class);
@@ -38,44 +43,73 @@ public final class TrainerVerticle extends VerticleBase {
     private static final int CURRICULUM_EVERY = 50;
     private static final int HELD_OUT = 300;
 
+    private final SeqstreamConfig app;
+    private final String bootstrap;
     private final SeqstreamConfig.Trainer config;
     private final ModelSnapshot start;
-    private final ModelPublisher publisher;
+    private final Lineage lineage;
+    private final String instanceId;
     private final TrainingMeters meters;
-    private final OnlineLearner learner;
     private Thread thread;
     private volatile boolean running = true;
     private volatile boolean poison;
     private volatile long version;
     private volatile double publishedAccuracy;
+    private volatile long leading;
 
-    /** A trainer on the task's synthetic curriculum (needs no topic of its own). */
+    /** The only trainer of its model, on the task's synthetic curriculum (needs no topic of its own). */
     public TrainerVerticle(SeqstreamConfig.Trainer config, ModelSnapshot start, ModelPublisher publisher, TrainingMeters meters) {
-        this(null, null, config, start, publisher, meters);
+        this(null, null, config, start, Lineage.sole(publisher), meters);
+    }
+
+    /** The only trainer of its model (tools and tests): always leads, publishes through the given publisher. */
+    public TrainerVerticle(SeqstreamConfig app, String bootstrap, SeqstreamConfig.Trainer config, ModelSnapshot start,
+                           ModelPublisher publisher, TrainingMeters meters) {
+        this(app, bootstrap, config, start, Lineage.sole(publisher), meters);
     }
 
     /**
-     * @param app       the product's configuration (topic names, the trained pipeline); null only for the curriculum source
+     * @param app       the product's configuration (topic names, the trained pipeline, the instance id named in each
+     *                  published version); null only for the curriculum source
      * @param bootstrap the cluster the topic and stream sources read; null only for the curriculum source
+     * @param start     the version this instance serves: the starting point while no newer one was published
+     * @param lineage   when this instance may train and where versions go; the trainer closes it when it stops
      */
     public TrainerVerticle(SeqstreamConfig app, String bootstrap, SeqstreamConfig.Trainer config, ModelSnapshot start,
-                           ModelPublisher publisher, TrainingMeters meters) {
+                           Lineage lineage, TrainingMeters meters) {
+        this.app = app;
+        this.bootstrap = bootstrap;
         this.config = config;
         this.start = start;
-        this.publisher = publisher;
+        this.lineage = lineage;
+        this.instanceId = app == null ? "" : app.app().instanceId();
         this.meters = meters;
-        ModelMetadata m = start.metadata();
-        Parameters params = config.fromScratch() ? Parameters.xavier(m.spec(), config.seed() + 101) : start.parameters().copy();
-        this.learner = learner(app, bootstrap, config, m, params, meters);
-        this.version = m.version();
-        Double acc = m.metrics().get("heldOutAccuracy");
-        this.publishedAccuracy = config.fromScratch() || acc == null ? Double.NEGATIVE_INFINITY : acc;
+        try {
+            validate(config, start.metadata());
+        } catch (RuntimeException e) {
+            lineage.close();
+            throw e;
+        }
+        this.version = start.metadata().version();
+        this.publishedAccuracy = Double.NEGATIVE_INFINITY;
+    }
+
+    /** Refuses a source that cannot train this kind of model, at construction rather than when a term begins. */
+    private static void validate(SeqstreamConfig.Trainer config, ModelMetadata m) {
+        String setting = "trainer." + config.pipeline() + ".source";
+        if (config.source() == SeqstreamConfig.Trainer.Source.TOPIC && !LabelledExamples.accepts(m.task())) {
+            throw new io.seqstream.config.ConfigException("setting " + setting + "=topic: model " + m.name() + " is a "
+                    + m.task() + " model; a labelled topic trains classify, sentiment and next models");
+        }
+        if (config.source() == SeqstreamConfig.Trainer.Source.STREAM && !"next".equals(m.task())) {
+            throw new io.seqstream.config.ConfigException("setting " + setting + "=stream: model " + m.name() + " is a "
+                    + m.task() + " model; the live stream trains next-token models (self-supervised)");
+        }
     }
 
     private static OnlineLearner learner(SeqstreamConfig app, String bootstrap, SeqstreamConfig.Trainer config, ModelMetadata m,
                                          Parameters params, TrainingMeters meters) {
         OptimizerConfig opt = new OptimizerConfig(config.learningRate(), config.clipNorm(), 0);
-        String setting = "trainer." + config.pipeline() + ".source";
         switch (config.source()) {
             case CURRICULUM -> {
                 Task task = TaskCatalog.task(config.task(), config.delay(), 200);
@@ -86,10 +120,6 @@ public final class TrainerVerticle extends VerticleBase {
                 return new CurriculumLearner(trainer.session(params, curriculum), task.name(), HELD_OUT);
             }
             case TOPIC -> {
-                if (!LabelledExamples.accepts(m.task())) {
-                    throw new io.seqstream.config.ConfigException("setting " + setting + "=topic: model " + m.name() + " is a "
-                            + m.task() + " model; a labelled topic trains classify, sentiment and next models");
-                }
                 String topic = config.topic().isEmpty() ? "train." + m.name() : config.topic();
                 io.seqstream.kafka.TopicAdmin.ensure(bootstrap, java.util.List.of(new io.seqstream.kafka.TopicSpec(topic, 1, 1, Map.of())));
                 LabelledTopicFeed feed = new LabelledTopicFeed(bootstrap, topic, app.app().name() + "." + m.name() + ".trainer",
@@ -98,10 +128,6 @@ public final class TrainerVerticle extends VerticleBase {
                 return new ExampleLearner(feed, params, opt, config.batchSize(), config.seed());
             }
             case STREAM -> {
-                if (!"next".equals(m.task())) {
-                    throw new io.seqstream.config.ConfigException("setting " + setting + "=stream: model " + m.name() + " is a "
-                            + m.task() + " model; the live stream trains next-token models (self-supervised)");
-                }
                 SeqstreamConfig.Pipeline p = app.pipeline(config.pipeline());
                 LiveStreamFeed feed = new LiveStreamFeed(bootstrap, p.inputTopic(), p.groupId(app.app().name()) + ".trainer",
                         new InputDecoder(Tokenizers.from(m.tokenizer()), p.maxValueBytes(), m.spec().params()), m.spec(),
@@ -135,13 +161,40 @@ public final class TrainerVerticle extends VerticleBase {
     }
 
     private void loop() {
+        String name = start.metadata().name();
         // Loading ND4J's natives takes seconds: done here, off the event loop.
-        LOG.info("trainer for {} on {}: ND4J backend {} (the step and BPTT kernels run in plain Java on the CPU)",
-                start.metadata().name(), learner.describe(), Nd4jInfo.backend());
+        LOG.info("trainer for {}: ND4J backend {} (the step and BPTT kernels run in plain Java on the CPU)", name, Nd4jInfo.backend());
+        OnlineLearner learner = null;
+        long term = 0;
+        long lost = 0;
         long lastLog = System.nanoTime();
         long lastPublish = System.nanoTime() - config.minPublishInterval().toNanos();
-        try (learner) {
+        try {
             while (running) {
+                long now = lineage.term();
+                if (now != term) {
+                    learner = close(learner);
+                    term = 0;
+                    lead(0);
+                    // A term this trainer found over (fenced) is not begun again: that would fence the new leader.
+                    if (now != 0 && now != lost) {
+                        try {
+                            learner = takeOver(now);
+                        } catch (RuntimeException e) {
+                            // The cluster did not answer (fencing or reading the models topic): try again shortly.
+                            LOG.warn("trainer {}: cannot begin term {}: {}", name, now, e.toString());
+                            LockSupport.parkNanos(1_000_000_000L);
+                            continue;
+                        }
+                        term = now;
+                        lead(now);
+                        lastPublish = System.nanoTime() - config.minPublishInterval().toNanos();
+                    }
+                }
+                if (learner == null) {
+                    LockSupport.parkNanos(200_000_000L);
+                    continue;
+                }
                 if (poison) {
                     poison = false;
                     learner.poisonNextStep();
@@ -162,20 +215,61 @@ public final class TrainerVerticle extends VerticleBase {
                 if (due || steps % CURRICULUM_EVERY == 0) levelPassed = learner.judgeLevel();
                 boolean spaced = System.nanoTime() - lastPublish >= config.minPublishInterval().toNanos();
                 if (levelPassed || (due && spaced)) {
-                    if (maybePublish(o.loss(), level)) lastPublish = System.nanoTime();
+                    try {
+                        if (maybePublish(learner, term, o.loss(), level)) lastPublish = System.nanoTime();
+                    } catch (Lineage.Lost e) {
+                        LOG.info("trainer {}: {}; waiting to lead again", name, e.getMessage());
+                        learner = close(learner);
+                        lost = term;
+                        term = 0;
+                        lead(0);
+                    }
                 }
-                if (System.nanoTime() - lastLog > 60_000_000_000L) {
+                if (learner != null && System.nanoTime() - lastLog > 60_000_000_000L) {
                     lastLog = System.nanoTime();
-                    LOG.info("trainer {}: step {}, {}", start.metadata().name(), steps, learner.describe());
+                    LOG.info("trainer {}: step {}, {}", name, steps, learner.describe());
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("trainer for {} stopped", start.metadata().name(), e);
+            LOG.error("trainer for {} stopped", name, e);
+        } finally {
+            lead(0);
+            close(learner);
+            lineage.close();
         }
     }
 
+    /**
+     * Begins a term: from the newest published version (weights, number and accuracy to beat) when one is newer than
+     * what this instance started with, else from the start version (or fresh weights with from-scratch: nobody has
+     * continued the lineage since this instance started).
+     */
+    private OnlineLearner takeOver(long term) {
+        ModelSnapshot newest = lineage.begin(term);
+        ModelSnapshot base = newest != null && newest.metadata().version() > start.metadata().version() ? newest : start;
+        boolean scratch = config.fromScratch() && base == start;
+        Parameters params = scratch ? Parameters.xavier(base.metadata().spec(), config.seed() + 101) : base.parameters().copy();
+        Double acc = base.metadata().metrics().get("heldOutAccuracy");
+        version = base.metadata().version();
+        publishedAccuracy = scratch || acc == null ? Double.NEGATIVE_INFINITY : acc;
+        OnlineLearner learner = learner(app, bootstrap, config, base.metadata(), params, meters);
+        LOG.info("trainer for {} (term {}) continues from v{}{} on {}", start.metadata().name(), term, version,
+                scratch ? " with fresh weights" : base == newest ? " (newest published)" : "", learner.describe());
+        return learner;
+    }
+
+    private void lead(long term) {
+        leading = term;
+        meters.leading(term != 0);
+    }
+
+    private static OnlineLearner close(OnlineLearner learner) {
+        if (learner != null) learner.close();
+        return null;
+    }
+
     /** Publishes the copy as the next version when it is finite and not worse than the published one; true if it did. */
-    private boolean maybePublish(double loss, int trainedAtLevel) {
+    private boolean maybePublish(OnlineLearner learner, long term, double loss, int trainedAtLevel) {
         OnlineLearner.Evaluation e = learner.evaluate();
         if (e == null) {
             LOG.info("trainer {}: step {} not judged yet: too few held-out examples ({})", start.metadata().name(),
@@ -198,8 +292,8 @@ public final class TrainerVerticle extends VerticleBase {
         metrics.put("heldOutExamples", (double) e.size());
         metrics.put("loss", loss);
         metrics.put("examples", (double) learner.examples());
-        ModelMetadata meta = start.metadata().withVersion(next, learner.steps(), trainedAtLevel, metrics);
-        publisher.publish(new ModelSnapshot(meta, p.copy()));
+        ModelMetadata meta = start.metadata().withVersion(next, learner.steps(), trainedAtLevel, metrics, instanceId);
+        lineage.publish(term, new ModelSnapshot(meta, p.copy()));
         version = next;
         publishedAccuracy = accuracy;
         meters.published(next);
@@ -213,7 +307,11 @@ public final class TrainerVerticle extends VerticleBase {
         poison = true;
     }
 
+    /** The newest version this trainer published or continued from. */
     public long publishedVersion() { return version; }
+
+    /** Whether this instance trains the model now (leads its lineage and has begun the term). */
+    public boolean leads() { return leading != 0; }
 
     public TrainingMeters meters() { return meters; }
 }

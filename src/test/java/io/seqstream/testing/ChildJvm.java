@@ -65,6 +65,22 @@ public final class ChildJvm implements AutoCloseable {
         return new ChildJvm(instanceId, cmd, logDir.resolve(instanceId + ".log"));
     }
 
+    /**
+     * Any main class of the class path in a JVM of its own, with {@code args}; ready once it prints a line beginning
+     * "seqstream is running", as the product does.
+     */
+    public static ChildJvm main(String name, Class<?> main, Path logDir, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(List.of(args));
+        return new ChildJvm(name, cmd, logDir.resolve(name + ".log"));
+    }
+
     /** Starts the JVM and returns at once; {@link #awaitReady(Duration)} waits for the product to run. */
     public ChildJvm start() throws IOException {
         Files.createDirectories(log.getParent());
