@@ -39,6 +39,14 @@ public final class StateTable {
 
     private final Map<String, Undo> undo = new HashMap<>();
     private final List<String> touched = new ArrayList<>();
+    /** Undo records in first-touch order, parallel to {@link #touched}. */
+    private final List<Undo> undoOrder = new ArrayList<>();
+    /**
+     * The transaction in which each row was last recorded for undo: an existing stream touched again in the same
+     * transaction is recognised by its row, without a lookup by id (the hot path: one check per token).
+     */
+    private int[] undoEpoch;
+    private int epoch;
 
     public StateTable(int width, int initialCapacity) {
         this(width, initialCapacity, 0);
@@ -61,6 +69,8 @@ public final class StateTable {
         versions = new long[capacity];
         lastSeen = new long[capacity];
         changelogOffsets = new long[capacity];
+        undoEpoch = new int[capacity];
+        Arrays.fill(undoEpoch, -1);
     }
 
     /** Floats per stream. */
@@ -84,6 +94,7 @@ public final class StateTable {
         if (s == null) {
             recordUndo(streamId, -1, partition);
             slot = allocate();
+            undoEpoch[slot] = epoch;
             slots.put(streamId, slot);
             ids[slot] = streamId;
             partitions[slot] = partition;
@@ -268,6 +279,8 @@ public final class StateTable {
         lastSeen = seen2;
         changelogOffsets = off2;
         slots = slots2;
+        undoEpoch = new int[n];
+        Arrays.fill(undoEpoch, -1);
         free = new IntStack();
         high = live;
         capacity = n;
@@ -294,17 +307,25 @@ public final class StateTable {
         return u.partition;
     }
 
+    /** The partition of the i-th stream of {@link #touched()} (also of one it ended). */
+    public int touchedPartition(int i) { return undoOrder.get(i).partition; }
+
+    /** Records where the committed state of the stream in this row sits in its changelog partition. */
+    public void setChangelogOffsetAt(int slot, long offset) { changelogOffsets[slot] = offset; }
+
     /** Makes the transaction's changes permanent. */
     public void commit() {
         undo.clear();
         touched.clear();
+        undoOrder.clear();
+        epoch++;
     }
 
     /** Puts every touched stream back as the last commit left it. */
     public void abort() {
         for (int i = touched.size() - 1; i >= 0; i--) {
             String id = touched.get(i);
-            Undo u = undo.get(id);
+            Undo u = undoOrder.get(i);
             Integer now = slots.get(id);
             if (now != null) release(now);
             if (u.saved != null) {
@@ -322,19 +343,31 @@ public final class StateTable {
         }
         undo.clear();
         touched.clear();
+        undoOrder.clear();
+        epoch++;
     }
 
     private void recordUndo(String id, int slot, int partition) {
-        if (undo.containsKey(id)) return;
-        undo.put(id, slot < 0 ? new Undo(null, partition, 0, -1)
-                : new Undo(snapshot(slot), partitions[slot], lastSeen[slot], changelogOffsets[slot]));
+        if (slot >= 0 ? undoEpoch[slot] == epoch : undo.containsKey(id)) return;
+        Undo u = slot < 0 ? new Undo(null, partition, 0, -1)
+                : new Undo(snapshot(slot), partitions[slot], lastSeen[slot], changelogOffsets[slot]);
+        undo.put(id, u);
+        undoOrder.add(u);
         touched.add(id);
+        if (slot >= 0) undoEpoch[slot] = epoch;
     }
 
     private int allocate() {
-        if (!free.isEmpty()) return free.pop();
-        if (high == capacity) grow();
-        return high++;
+        int slot;
+        if (!free.isEmpty()) {
+            slot = free.pop();
+        } else {
+            if (high == capacity) grow();
+            slot = high++;
+        }
+        // A reused row is not yet recorded for undo in this transaction, whoever held it before.
+        undoEpoch[slot] = -1;
+        return slot;
     }
 
     private void release(int slot) {
@@ -353,6 +386,9 @@ public final class StateTable {
         versions = Arrays.copyOf(versions, n);
         lastSeen = Arrays.copyOf(lastSeen, n);
         changelogOffsets = Arrays.copyOf(changelogOffsets, n);
+        int from = undoEpoch.length;
+        undoEpoch = Arrays.copyOf(undoEpoch, n);
+        Arrays.fill(undoEpoch, from, n, -1);
         capacity = n;
     }
 

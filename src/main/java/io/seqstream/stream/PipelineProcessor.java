@@ -404,7 +404,7 @@ public final class PipelineProcessor implements AutoCloseable {
         }
         for (Sent s : changelogSends) {
             try {
-                table.setChangelogOffset(s.stream, s.future.get().offset());
+                table.setChangelogOffsetAt(s.slot, s.future.get().offset());
             } catch (Exception e) {
                 throw new IllegalStateException("committed changelog send has no metadata", e);
             }
@@ -587,13 +587,14 @@ public final class PipelineProcessor implements AutoCloseable {
 
     /** Each stream touched by the transaction goes to the changelog once, with its state at the commit. */
     private void writeChangelog(List<Sent> sends) {
-        for (String id : table.touched()) {
+        List<String> touched = table.touched();
+        for (int i = 0; i < touched.size(); i++) {
+            String id = touched.get(i);
             int slot = table.slot(id);
-            int partition = table.touchedPartition(id);
             byte[] value = slot < 0 ? null : table.encode(slot);
-            Future<RecordMetadata> f = producer.send(new ProducerRecord<>(pipeline.stateTopic(), partition,
+            Future<RecordMetadata> f = producer.send(new ProducerRecord<>(pipeline.stateTopic(), table.touchedPartition(i),
                     id.getBytes(StandardCharsets.UTF_8), value));
-            if (slot >= 0) sends.add(new Sent(id, f));
+            if (slot >= 0) sends.add(new Sent(slot, f));
         }
     }
 
@@ -969,6 +970,7 @@ public final class PipelineProcessor implements AutoCloseable {
         }
     }
 
-    private record Sent(String stream, Future<RecordMetadata> future) {
+    /** A changelog record sent for the stream in this row (rows do not move inside a transaction). */
+    private record Sent(int slot, Future<RecordMetadata> future) {
     }
 }
