@@ -68,11 +68,17 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param defaultParam   the parameter of a stream that never sent one (models with a parameter only)
      * @param holdCommit     fault drills only (default 0): each transaction stays open this long, its outputs already
      *                       sent, before it commits, so that a kill lands inside an open transaction
+     * @param checkpointInterval how often (after a commit) each processing thread writes local checkpoints of its
+     *                       partitions' states under {@code <data-dir>/state/<app>/<pipeline>/}, so that a restore
+     *                       reads a file and only the changelog after it; 0 = off (restores read the whole changelog)
      */
     public record Pipeline(String name, Path model, String inputTopic, String outputTopic, String stateTopic,
                            int maxValueBytes, Duration stateTtl, int maxPollRecords, int threads,
-                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit) {
+                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit, Duration checkpointInterval) {
         public String groupId(String app) { return app + "." + name; }
+
+        /** Folder of this pipeline's local state checkpoints. */
+        public java.nio.file.Path checkpointDir(App app) { return app.dataDir().resolve("state").resolve(app.name()).resolve(name); }
     }
 
     /**
@@ -134,7 +140,8 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.integer(k + "threads", 1, 1, 64),
                     s.choice(k + "swap-policy", SwapPolicy.CARRY, SwapPolicy.class),
                     s.integer(k + "default-param", -1, -1, 1 << 20),
-                    s.duration(k + "fault.hold-commit", Duration.ZERO)));
+                    s.duration(k + "fault.hold-commit", Duration.ZERO),
+                    s.duration(k + "checkpoint-interval", Duration.ofSeconds(30))));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
         List<Trainer> trainers = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.seqstream.model.BatchedStep;
 import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.state.ChangelogReader;
+import io.seqstream.state.Checkpoints;
 import io.seqstream.state.KafkaChangelogReader;
 import io.seqstream.state.StateTable;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,8 @@ public final class PipelineProcessor implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogReader changelog;
+    private Checkpoints checkpoints;
+    private final java.nio.file.Path checkpointDir;
     private Thread thread;
     private volatile boolean running = true;
     private long lastEviction = System.currentTimeMillis();
@@ -116,6 +119,7 @@ public final class PipelineProcessor implements AutoCloseable {
         this.meters = meters;
         this.sink = sink;
         this.table = new StateTable(model.spec().stateWidth(), 1024);
+        this.checkpointDir = pipeline.checkpointDir(config.app());
         meters.expectDeadLetterReasons(java.util.Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName).toList());
         install(model);
     }
@@ -197,6 +201,7 @@ public final class PipelineProcessor implements AutoCloseable {
         try {
             consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             changelog = new KafkaChangelogReader(bootstrap, pipeline.stateTopic(), transactionalId + "-restore");
+            checkpoints = new Checkpoints(checkpointDir, pipeline.checkpointInterval(), () -> model.spec(), changelog);
             producer = newProducer();
             bindConsumerMeters();
             bindProducerMeters();
@@ -294,6 +299,7 @@ public final class PipelineProcessor implements AutoCloseable {
             }
         }
         table.commit();
+        checkpoints.committed(table);
         meters.tokens(tokens);
         long now = System.currentTimeMillis();
         for (Pending ps : pending.values()) {
@@ -444,7 +450,7 @@ public final class PipelineProcessor implements AutoCloseable {
         Set<Integer> assigned = new HashSet<>();
         for (TopicPartition tp : consumer.assignment()) assigned.add(tp.partition());
         table.dropPartitions(assigned);
-        ChangelogReader.Restored r = changelog.restore(assigned, table);
+        ChangelogReader.Restored r = checkpoints.restore(assigned, table);
         meters.restored(r.nanos());
     }
 
@@ -540,6 +546,7 @@ public final class PipelineProcessor implements AutoCloseable {
 
     private void closeClients() {
         assigned = Set.of();
+        if (checkpoints != null) checkpoints.close(table);
         closeQuietly("consumer meters", consumerMeters);
         closeQuietly("producer meters", producerMeters);
         closeQuietly("consumer", consumer == null ? null : () -> consumer.close(Duration.ofSeconds(5)));
@@ -562,12 +569,14 @@ public final class PipelineProcessor implements AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            checkpoints.revoked(numbers(partitions), table);
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            checkpoints.lost(numbers(partitions));
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
         }
@@ -576,10 +585,10 @@ public final class PipelineProcessor implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             publishAssignment(List.of());
             if (partitions.isEmpty()) return;
-            ChangelogReader.Restored r = changelog.restore(numbers(partitions), table);
+            ChangelogReader.Restored r = checkpoints.restore(numbers(partitions), table);
             meters.restored(r.nanos());
-            LOG.info("pipeline {}: restored {} streams from {} changelog records of partitions {} in {} ms",
-                    pipeline.name(), r.streams(), r.records(), numbers(partitions), r.nanos() / 1_000_000);
+            LOG.info("pipeline {}: restored {} streams from {} checkpointed and {} changelog records of partitions {} in {} ms",
+                    pipeline.name(), r.streams(), r.checkpointed(), r.records(), numbers(partitions), r.nanos() / 1_000_000);
         }
 
         /** Revocation callbacks run before the consumer forgets the partitions: leave those out. */
