@@ -307,7 +307,10 @@ public final class StateTable {
     }
 
     private void grow() {
-        int n = capacity * 2;
+        growTo(capacity * 2);
+    }
+
+    private void growTo(int n) {
         states = Arrays.copyOf(states, n * width);
         ids = Arrays.copyOf(ids, n);
         partitions = Arrays.copyOf(partitions, n);
@@ -391,6 +394,13 @@ public final class StateTable {
         if (s.width() != width) {
             throw new IllegalArgumentException("partition " + s.partition() + ": snapshot rows have " + s.width()
                     + " floats, the table " + width);
+        }
+        // One allocation for the whole partition instead of a doubling (and a copy of every row) per power of two.
+        int needed = high + s.rows();
+        if (needed > capacity) {
+            int n = capacity;
+            while (n < needed) n *= 2;
+            growTo(n);
         }
         float[] src = s.states();
         for (int r = 0; r < s.rows(); r++) {
