@@ -2,6 +2,7 @@ package io.seqstream.state;
 
 import io.seqstream.model.ModelSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -96,6 +97,7 @@ public final class Checkpoints {
         long now = System.currentTimeMillis();
         for (int p : partitions) {
             from.put(p, 0L);
+            deleteAbandonedTemporaries(p);
             CheckpointFile.Read read = CheckpointFile.read(file(p), new CheckpointFile.Source(changelog.topic(), topicId, p), shape);
             String problem = read.valid() ? usable(read, bounds.get(p), now) : read.problem();
             if (problem != null) {
@@ -113,6 +115,25 @@ public final class Checkpoints {
         }
         ChangelogReader.Restored tail = changelog.restore(from, table);
         return new ChangelogReader.Restored(partitions.size(), tail.records(), table.size(), System.nanoTime() - t0, loaded);
+    }
+
+    /**
+     * A write cut short by a crash leaves its temporary file behind. One an hour old is no longer being written by
+     * anyone (a write takes seconds), so it goes.
+     */
+    private void deleteAbandonedTemporaries(int partition) {
+        String prefix = file(partition).getFileName() + ".";
+        long cutoff = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".tmp") && Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            // No folder yet, or a file that went meanwhile: nothing to clean.
+        }
     }
 
     /** Why a well-formed checkpoint cannot serve this changelog now, or null when it can. */

@@ -406,8 +406,13 @@ public final class StateTable {
         for (int r = 0; r < s.rows(); r++) {
             String id = s.id(r);
             Integer existing = slots.get(id);
-            int slot = existing == null ? allocate() : existing;
-            slots.put(id, slot);
+            int slot;
+            if (existing == null) {
+                slot = allocate();
+                slots.put(id, slot);
+            } else {
+                slot = existing;
+            }
             ids[slot] = id;
             partitions[slot] = s.partition();
             positions[slot] = s.position(r);
@@ -415,7 +420,7 @@ public final class StateTable {
             versions[slot] = s.modelVersion(r);
             lastSeen[slot] = now;
             changelogOffsets[slot] = s.changelogOffset(r);
-            cold.remove(id);
+            if (!cold.isEmpty()) cold.remove(id);
             System.arraycopy(src, r * width, states, slot * width, width);
         }
         for (int i = 0; i < s.coldRows(); i++) {
