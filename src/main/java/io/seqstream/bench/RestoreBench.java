@@ -10,6 +10,9 @@ import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.state.ChangelogReader;
+import io.seqstream.state.CheckpointFile;
+import io.seqstream.state.Checkpoints;
+import io.seqstream.state.PartitionSnapshot;
 import io.seqstream.state.KafkaChangelogReader;
 import io.seqstream.state.StateTable;
 import io.seqstream.stream.OutputSink;
@@ -31,11 +34,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Time to restore many streams' states from the changelog on a new instance: a pipeline processes one token
- * for each of N streams (so the compacted changelog holds N real state records), stops, and a new processor with
- * the same instance id (a replacement, as after a crash) is assigned all partitions and restores them before it
- * processes anything: that restore's time comes from its {@code seqstream_state_restore_seconds} timer. The
- * changelog reader alone, into an empty table, is timed too (three runs).
+ * Time to restore many streams' states on a new instance, without and with local checkpoints: a pipeline processes
+ * one token for each of N streams (so the compacted changelog holds N real state records) and stops, writing its
+ * checkpoints as it closes; then a processor with the same instance id (a replacement, as after a crash) restores all
+ * partitions from the whole changelog (checkpoints off), and another one from the checkpoints plus the (empty)
+ * changelog after them. Each restore's time comes from the processor's {@code seqstream_state_restore_seconds} timer.
+ * The changelog reader alone and the checkpoint restore alone, into an empty table, are timed too (three runs each),
+ * as are the two halves of writing a checkpoint: the copy on the processing thread and the file write behind it.
  */
 public final class RestoreBench {
     private RestoreBench() {
@@ -45,7 +50,12 @@ public final class RestoreBench {
         Path dir = Files.createTempDirectory("seqstream-restore-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0)) {
             String bootstrap = kafka.bootstrapServers();
-            SeqstreamConfig config = SeqstreamConfig.of(Map.of("pipelines", "restore", "app.instance-id", "restore"));
+            Map<String, String> settings = Map.of("pipelines", "restore", "app.instance-id", "restore",
+                    "app.data-dir", dir.resolve("data").toString());
+            SeqstreamConfig config = SeqstreamConfig.of(settings);
+            Map<String, String> off = new java.util.HashMap<>(settings);
+            off.put("pipeline.restore.checkpoint-interval", "0");
+            SeqstreamConfig withoutCheckpoints = SeqstreamConfig.of(off);
             SeqstreamConfig.Pipeline p = config.pipeline("restore");
             TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(p.inputTopic(), 4, 1, Map.of()),
                     new TopicSpec(p.outputTopic(), 4, 1, Map.of()),
@@ -54,49 +64,98 @@ public final class RestoreBench {
             produceOnePerStream(bootstrap, p.inputTopic(), streams);
             ServingMeters first = new ServingMeters(new SimpleMeterRegistry(), p.name(), model.metadata().name());
             long t0 = System.nanoTime();
+            double closeSeconds;
             try (PipelineProcessor pp = new PipelineProcessor(config, p, bootstrap, 0, ServedModel.of(model), first, OutputSink.NONE)) {
                 pp.start().get(60, TimeUnit.SECONDS);
                 while (first.tokenCount() < streams) Thread.sleep(20);
+                t0 = System.nanoTime() - t0;
+                long c0 = System.nanoTime();
+                pp.close();
+                closeSeconds = (System.nanoTime() - c0) / 1e9;
             }
-            double fillSeconds = (System.nanoTime() - t0) / 1e9;
+            double fillSeconds = t0 / 1e9;
+            long checkpointBytes = 0;
+            try (var files = Files.list(p.checkpointDir(config.app()))) {
+                for (Path f : files.toList()) checkpointBytes += Files.size(f);
+            }
 
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            ServingMeters meters = new ServingMeters(registry, p.name(), model.metadata().name());
-            long t1 = System.nanoTime();
-            double instanceSeconds;
-            int held;
-            try (PipelineProcessor pp = new PipelineProcessor(config, p, bootstrap, 0, ServedModel.of(model), meters, OutputSink.NONE)) {
-                pp.start().get(60, TimeUnit.SECONDS);
-                Timer restore = registry.get("seqstream.state.restore").timer();
-                while (restore.count() == 0 || pp.hotStreams() < streams) {
-                    if (System.nanoTime() - t1 > TimeUnit.MINUTES.toNanos(5)) throw new IllegalStateException("no restore within 5 minutes");
-                    Thread.sleep(10);
-                }
-                instanceSeconds = restore.totalTime(TimeUnit.NANOSECONDS) / 1e9;
-                held = pp.hotStreams();
-            }
-            double startToRestored = (System.nanoTime() - t1) / 1e9;
+            Map<String, Object> full = newInstance(withoutCheckpoints, bootstrap, model, streams);
+            Map<String, Object> checkpointed = newInstance(config, bootstrap, model, streams);
             List<Double> readerSeconds = new ArrayList<>();
+            List<Double> checkpointSeconds = new ArrayList<>();
             long records = 0;
+            StateTable table = null;
             for (int i = 0; i < 3; i++) {
-                StateTable table = new StateTable(model.metadata().spec().stateWidth(), 1024);
+                table = new StateTable(model.metadata().spec().stateWidth(), 1024);
                 try (KafkaChangelogReader reader = new KafkaChangelogReader(bootstrap, p.stateTopic(), "restore-bench-" + i)) {
                     ChangelogReader.Restored r = reader.restore(Set.of(0, 1, 2, 3), table);
                     readerSeconds.add(r.nanos() / 1e9);
                     records = r.records();
                 }
+                table = new StateTable(model.metadata().spec().stateWidth(), 1024);
+                try (KafkaChangelogReader reader = new KafkaChangelogReader(bootstrap, p.stateTopic(), "restore-bench-ckpt-" + i)) {
+                    ChangelogReader.Restored r = new Checkpoints(p.checkpointDir(config.app()), p.checkpointInterval(),
+                            () -> model.metadata().spec(), reader).restore(Set.of(0, 1, 2, 3), table);
+                    checkpointSeconds.add(r.nanos() / 1e9);
+                }
             }
+            // The two halves of a checkpoint round of all four partitions.
+            long c0 = System.nanoTime();
+            Map<Integer, PartitionSnapshot> copies = table.copyPartitions(Set.of(0, 1, 2, 3));
+            double copySeconds = (System.nanoTime() - c0) / 1e9;
+            long w0 = System.nanoTime();
+            Path scratch = dir.resolve("scratch");
+            CheckpointFile.Shape shape = CheckpointFile.Shape.of(model.metadata().spec(), table.width());
+            for (PartitionSnapshot s : copies.values()) {
+                CheckpointFile.write(scratch.resolve(s.partition() + ".ckpt"), new CheckpointFile.Source(p.stateTopic(), "", s.partition()),
+                        shape, s, System.currentTimeMillis());
+            }
+            double writeSeconds = (System.nanoTime() - w0) / 1e9;
+
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("streams", streams);
             m.put("stateBytesPerStream", model.metadata().spec().stateWidth() * 4);
             m.put("fillSeconds", fillSeconds);
-            m.put("newInstanceRestoreSeconds", instanceSeconds);
-            m.put("newInstanceStartToRestoredSeconds", startToRestored);
-            m.put("streamsRestored", held);
+            m.put("newInstanceRestoreSeconds", full.get("restoreSeconds"));
+            m.put("newInstanceStartToRestoredSeconds", full.get("startToRestoredSeconds"));
+            m.put("streamsRestored", full.get("streamsRestored"));
             m.put("changelogRecordsRead", records);
             m.put("readerOnlySeconds", readerSeconds);
+            Map<String, Object> ck = new LinkedHashMap<>();
+            ck.put("newInstanceRestoreSeconds", checkpointed.get("restoreSeconds"));
+            ck.put("newInstanceStartToRestoredSeconds", checkpointed.get("startToRestoredSeconds"));
+            ck.put("streamsRestored", checkpointed.get("streamsRestored"));
+            ck.put("checkpointOnlySeconds", checkpointSeconds);
+            ck.put("checkpointBytes", checkpointBytes);
+            ck.put("closeWithFinalCheckpointSeconds", closeSeconds);
+            ck.put("copyOnProcessingThreadSeconds", copySeconds);
+            ck.put("backgroundWriteSeconds", writeSeconds);
+            ck.put("note", "checkpoint files were just written, so they are read from the page cache");
+            m.put("withCheckpoint", ck);
             return m;
         }
+    }
+
+    /** A replacement processor: how long its restore of every partition took, by its own timer. */
+    private static Map<String, Object> newInstance(SeqstreamConfig config, String bootstrap, ModelSnapshot model, int streams)
+            throws Exception {
+        SeqstreamConfig.Pipeline p = config.pipeline("restore");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ServingMeters meters = new ServingMeters(registry, p.name(), model.metadata().name());
+        long t1 = System.nanoTime();
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (PipelineProcessor pp = new PipelineProcessor(config, p, bootstrap, 0, ServedModel.of(model), meters, OutputSink.NONE)) {
+            pp.start().get(60, TimeUnit.SECONDS);
+            Timer restore = registry.get("seqstream.state.restore").timer();
+            while (restore.count() == 0 || pp.hotStreams() < streams) {
+                if (System.nanoTime() - t1 > TimeUnit.MINUTES.toNanos(5)) throw new IllegalStateException("no restore within 5 minutes");
+                Thread.sleep(10);
+            }
+            m.put("startToRestoredSeconds", (System.nanoTime() - t1) / 1e9);
+            m.put("restoreSeconds", restore.totalTime(TimeUnit.NANOSECONDS) / 1e9);
+            m.put("streamsRestored", pp.hotStreams());
+        }
+        return m;
     }
 
     private static void produceOnePerStream(String bootstrap, String topic, int streams) {

@@ -36,6 +36,13 @@ final class ReliabilityBenches {
                                 + "(start to restored %.2f s); changelog reader alone %s s%n", streams, result.get("stateBytesPerStream"),
                         (Double) result.get("newInstanceRestoreSeconds"), (Double) result.get("newInstanceStartToRestoredSeconds"),
                         result.get("readerOnlySeconds"));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> ck = (Map<String, Object>) result.get("withCheckpoint");
+                out.printf(Locale.ROOT, "restore with local checkpoints (%.0f MiB): %.2f s (start to restored %.2f s); checkpoints alone %s s; "
+                                + "a checkpoint round: %.3f s copy on the processing thread, %.2f s background write%n",
+                        ((Long) ck.get("checkpointBytes")) / 1048576.0, (Double) ck.get("newInstanceRestoreSeconds"),
+                        (Double) ck.get("newInstanceStartToRestoredSeconds"), ck.get("checkpointOnlySeconds"),
+                        (Double) ck.get("copyOnProcessingThreadSeconds"), (Double) ck.get("backgroundWriteSeconds"));
             }
             case "memory" -> {
                 int streams = args.integer("streams", 1_000_000);

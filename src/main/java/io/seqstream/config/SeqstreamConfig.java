@@ -74,12 +74,18 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param maxTransactionRecords a transaction commits once it holds this many input records
      * @param poisonValue    fault drills only (default empty = off): processing a record whose value is exactly this
      *                       text fails with an unexpected error, as a bug would
+     * @param checkpointInterval how often (after a commit) each processing thread writes local checkpoints of its
+     *                       partitions' states under {@code <data-dir>/state/<app>/<pipeline>/}, so that a restore
+     *                       reads a file and only the changelog after it; 0 = off (restores read the whole changelog)
      */
     public record Pipeline(String name, Path model, String inputTopic, String outputTopic, String stateTopic,
                            int maxValueBytes, Duration stateTtl, int maxPollRecords, int threads,
                            SwapPolicy swapPolicy, int defaultParam, Duration holdCommit, Duration commitInterval,
-                           int maxTransactionRecords, String poisonValue) {
+                           int maxTransactionRecords, String poisonValue, Duration checkpointInterval) {
         public String groupId(String app) { return app + "." + name; }
+
+        /** Folder of this pipeline's local state checkpoints. */
+        public java.nio.file.Path checkpointDir(App app) { return app.dataDir().resolve("state").resolve(app.name()).resolve(name); }
     }
 
     /**
@@ -144,7 +150,8 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.duration(k + "fault.hold-commit", Duration.ZERO),
                     s.duration(k + "commit-interval", Duration.ofMillis(100)),
                     s.integer(k + "max-transaction-records", 50_000, 1, 10_000_000),
-                    s.string(k + "fault.poison-value", "")));
+                    s.string(k + "fault.poison-value", ""),
+                    s.duration(k + "checkpoint-interval", Duration.ofSeconds(30))));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
         List<Trainer> trainers = new ArrayList<>();

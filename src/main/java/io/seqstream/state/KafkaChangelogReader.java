@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,9 +26,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class KafkaChangelogReader implements ChangelogReader {
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String bootstrap;
+    private final String clientId;
+    private String topicId;
 
     public KafkaChangelogReader(String bootstrap, String topic, String clientId) {
         this.topic = topic;
+        this.bootstrap = bootstrap;
+        this.clientId = clientId;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -38,13 +47,18 @@ public final class KafkaChangelogReader implements ChangelogReader {
     }
 
     @Override
-    public Restored restore(Collection<Integer> partitions, StateTable table) {
+    public Restored restore(Map<Integer, Long> from, StateTable table) {
         long t0 = System.nanoTime();
-        if (partitions.isEmpty()) return new Restored(0, 0, table.size(), 0);
+        if (from.isEmpty()) return new Restored(0, 0, table.size(), 0);
         List<TopicPartition> tps = new ArrayList<>();
-        for (int p : partitions) tps.add(new TopicPartition(topic, p));
+        for (int p : from.keySet()) tps.add(new TopicPartition(topic, p));
         consumer.assign(tps);
-        consumer.seekToBeginning(tps);
+        for (TopicPartition tp : tps) {
+            long offset = from.get(tp.partition());
+            // An offset inside a compacted range is fine: the fetch continues at the next record that is left.
+            if (offset > 0) consumer.seek(tp, offset);
+            else consumer.seekToBeginning(List.of(tp));
+        }
         Map<TopicPartition, Long> end = consumer.endOffsets(tps);
         Set<TopicPartition> pending = new HashSet<>();
         for (TopicPartition tp : tps) {
@@ -66,6 +80,35 @@ public final class KafkaChangelogReader implements ChangelogReader {
         }
         consumer.assign(List.of());
         return new Restored(tps.size(), records, table.size(), System.nanoTime() - t0);
+    }
+
+    @Override
+    public Map<Integer, Bounds> bounds(Collection<Integer> partitions) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p : partitions) tps.add(new TopicPartition(topic, p));
+        Map<TopicPartition, Long> start = consumer.beginningOffsets(tps);
+        Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+        Map<Integer, Bounds> out = new java.util.HashMap<>();
+        for (TopicPartition tp : tps) out.put(tp.partition(), new Bounds(start.get(tp), end.get(tp)));
+        return out;
+    }
+
+    @Override
+    public String topic() { return topic; }
+
+    @Override
+    public synchronized String topicId() {
+        if (topicId == null) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin"))) {
+                Uuid id = admin.describeTopics(List.of(topic)).topicNameValues().get(topic).get(30, TimeUnit.SECONDS).topicId();
+                topicId = id == null || Uuid.ZERO_UUID.equals(id) ? "" : id.toString();
+            } catch (Exception e) {
+                // Without an id a checkpoint still has to fit the partition's offsets; it is only less certain.
+                topicId = "";
+            }
+        }
+        return topicId;
     }
 
     @Override

@@ -313,6 +313,9 @@ public final class StateTable {
     /** Records where the committed state of the stream in this row sits in its changelog partition. */
     public void setChangelogOffsetAt(int slot, long offset) { changelogOffsets[slot] = offset; }
 
+    /** Whether a transaction has touched streams that are not committed yet. */
+    public boolean inTransaction() { return !touched.isEmpty(); }
+
     /** Makes the transaction's changes permanent. */
     public void commit() {
         undo.clear();
@@ -377,7 +380,10 @@ public final class StateTable {
     }
 
     private void grow() {
-        int n = capacity * 2;
+        growTo(capacity * 2);
+    }
+
+    private void growTo(int n) {
         states = Arrays.copyOf(states, n * width);
         ids = Arrays.copyOf(ids, n);
         partitions = Arrays.copyOf(partitions, n);
@@ -390,6 +396,140 @@ public final class StateTable {
         undoEpoch = Arrays.copyOf(undoEpoch, n);
         Arrays.fill(undoEpoch, from, n, -1);
         capacity = n;
+    }
+
+    /**
+     * Per given partition, the first changelog offset not yet reflected in the table: one past the highest
+     * committed changelog offset of its held or evicted streams (0 when it has none). Only between transactions.
+     */
+    public Map<Integer, Long> coveredOffsets(java.util.Collection<Integer> partitionNumbers) {
+        requireNoTransaction();
+        Map<Integer, Long> out = new HashMap<>();
+        for (int p : partitionNumbers) out.put(p, 0L);
+        for (int slot = 0; slot < high; slot++) {
+            if (ids[slot] == null) continue;
+            Long o = out.get(partitions[slot]);
+            if (o != null && changelogOffsets[slot] + 1 > o) out.put(partitions[slot], changelogOffsets[slot] + 1);
+        }
+        for (long packed : cold.values()) {
+            Long o = out.get(packedPartition(packed));
+            if (o != null && packedOffset(packed) + 1 > o) out.put(packedPartition(packed), packedOffset(packed) + 1);
+        }
+        return out;
+    }
+
+    /**
+     * Copies the held and evicted streams of the given partitions (committed contents only: between transactions),
+     * each with its {@link #coveredOffsets covered offset}. Costs one pass over the rows and one array copy per row.
+     */
+    public Map<Integer, PartitionSnapshot> copyPartitions(java.util.Collection<Integer> partitionNumbers) {
+        Map<Integer, Long> covered = coveredOffsets(partitionNumbers);
+        Map<Integer, int[]> counts = new HashMap<>();
+        for (int p : partitionNumbers) counts.put(p, new int[2]);
+        for (int slot = 0; slot < high; slot++) {
+            if (ids[slot] == null) continue;
+            int[] c = counts.get(partitions[slot]);
+            if (c != null) c[0]++;
+        }
+        for (Map.Entry<String, Long> e : cold.entrySet()) {
+            int[] c = counts.get(packedPartition(e.getValue()));
+            if (c != null) c[1]++;
+        }
+        Map<Integer, Builder> builders = new HashMap<>();
+        counts.forEach((p, c) -> builders.put(p, new Builder(c[0], c[1], width)));
+        for (int slot = 0; slot < high; slot++) {
+            if (ids[slot] == null) continue;
+            Builder b = builders.get(partitions[slot]);
+            if (b == null) continue;
+            int r = b.rows++;
+            b.ids[r] = ids[slot];
+            b.positions[r] = positions[slot];
+            b.params[r] = params[slot];
+            b.versions[r] = versions[slot];
+            b.offsets[r] = changelogOffsets[slot];
+            System.arraycopy(states, slot * width, b.states, r * width, width);
+        }
+        for (Map.Entry<String, Long> e : cold.entrySet()) {
+            Builder b = builders.get(packedPartition(e.getValue()));
+            if (b == null) continue;
+            b.coldIds[b.colds] = e.getKey();
+            b.coldLocations[b.colds++] = e.getValue();
+        }
+        Map<Integer, PartitionSnapshot> out = new HashMap<>();
+        builders.forEach((p, b) -> out.put(p, new PartitionSnapshot(p, covered.get(p), width, b.ids, b.positions, b.params,
+                b.versions, b.offsets, b.states, b.coldIds, b.coldLocations)));
+        return out;
+    }
+
+    /**
+     * Puts a partition's copy in place, outside any transaction (restore from a local checkpoint): its streams as
+     * {@link #restore} would, its evicted streams into the cold index unless they are held.
+     */
+    public void load(PartitionSnapshot s, long now) {
+        requireNoTransaction();
+        if (s.width() != width) {
+            throw new IllegalArgumentException("partition " + s.partition() + ": snapshot rows have " + s.width()
+                    + " floats, the table " + width);
+        }
+        // One allocation for the whole partition instead of a doubling (and a copy of every row) per power of two.
+        int needed = high + s.rows();
+        if (needed > capacity) {
+            int n = capacity;
+            while (n < needed) n *= 2;
+            growTo(n);
+        }
+        float[] src = s.states();
+        for (int r = 0; r < s.rows(); r++) {
+            String id = s.id(r);
+            Integer existing = slots.get(id);
+            int slot;
+            if (existing == null) {
+                slot = allocate();
+                slots.put(id, slot);
+            } else {
+                slot = existing;
+            }
+            ids[slot] = id;
+            partitions[slot] = s.partition();
+            positions[slot] = s.position(r);
+            params[slot] = s.param(r);
+            versions[slot] = s.modelVersion(r);
+            lastSeen[slot] = now;
+            changelogOffsets[slot] = s.changelogOffset(r);
+            if (!cold.isEmpty()) cold.remove(id);
+            System.arraycopy(src, r * width, states, slot * width, width);
+        }
+        for (int i = 0; i < s.coldRows(); i++) {
+            if (!slots.containsKey(s.coldId(i))) cold.put(s.coldId(i), s.coldLocation(i));
+        }
+    }
+
+    private void requireNoTransaction() {
+        if (!touched.isEmpty()) throw new IllegalStateException("only between transactions");
+    }
+
+    private static final class Builder {
+        final String[] ids;
+        final long[] positions;
+        final int[] params;
+        final long[] versions;
+        final long[] offsets;
+        final float[] states;
+        final String[] coldIds;
+        final long[] coldLocations;
+        int rows;
+        int colds;
+
+        Builder(int rows, int colds, int width) {
+            ids = new String[rows];
+            positions = new long[rows];
+            params = new int[rows];
+            versions = new long[rows];
+            offsets = new long[rows];
+            states = new float[rows * width];
+            coldIds = new String[colds];
+            coldLocations = new long[colds];
+        }
     }
 
     /** Partition of the stream's row. */

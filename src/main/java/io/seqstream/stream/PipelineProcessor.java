@@ -9,6 +9,7 @@ import io.seqstream.model.BatchedStep;
 import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.state.ChangelogReader;
+import io.seqstream.state.Checkpoints;
 import io.seqstream.state.KafkaChangelogReader;
 import io.seqstream.state.StateTable;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,8 @@ public final class PipelineProcessor implements AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private ChangelogReader changelog;
+    private Checkpoints checkpoints;
+    private final java.nio.file.Path checkpointDir;
     private Thread thread;
     private volatile boolean running = true;
     private volatile Status status = Status.STARTING;
@@ -141,6 +144,7 @@ public final class PipelineProcessor implements AutoCloseable {
         this.sink = sink;
         this.poison = pipeline.poisonValue().isEmpty() ? null : pipeline.poisonValue().getBytes(StandardCharsets.UTF_8);
         this.table = newTable(model);
+        this.checkpointDir = pipeline.checkpointDir(config.app());
         meters.expectDeadLetterReasons(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName).toList());
         install(model);
     }
@@ -241,6 +245,7 @@ public final class PipelineProcessor implements AutoCloseable {
         try {
             consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             changelog = new KafkaChangelogReader(bootstrap, pipeline.stateTopic(), transactionalId + "-restore");
+            checkpoints = new Checkpoints(checkpointDir, pipeline.checkpointInterval(), () -> model.spec(), changelog);
             producer = newProducer();
             bindConsumerMeters();
             bindProducerMeters();
@@ -410,6 +415,7 @@ public final class PipelineProcessor implements AutoCloseable {
             }
         }
         table.commit();
+        checkpoints.committed(table);
         meters.tokens(txn.tokens);
         long now = System.currentTimeMillis();
         for (int i = 0; i < txn.tokens; i++) meters.endToEnd(now - txn.timestamps[i]);
@@ -669,7 +675,7 @@ public final class PipelineProcessor implements AutoCloseable {
     private void restore(Collection<Integer> partitions) {
         if (partitions.isEmpty()) return;
         long droppedBefore = table.droppedForShape();
-        ChangelogReader.Restored r = changelog.restore(partitions, table);
+        ChangelogReader.Restored r = checkpoints.restore(partitions, table);
         meters.restored(r.nanos());
         long dropped = table.droppedForShape() - droppedBefore;
         if (dropped > 0) {
@@ -677,8 +683,8 @@ public final class PipelineProcessor implements AutoCloseable {
             LOG.warn("pipeline {}: dropped {} changelog states of partitions {} written for a model of another state shape; those streams start from zero",
                     pipeline.name(), dropped, partitions);
         }
-        LOG.info("pipeline {}: restored {} streams from {} changelog records of partitions {} in {} ms",
-                pipeline.name(), r.streams(), r.records(), partitions, r.nanos() / 1_000_000);
+        LOG.info("pipeline {}: restored {} streams from {} checkpointed and {} changelog records of partitions {} in {} ms",
+                pipeline.name(), r.streams(), r.checkpointed(), r.records(), partitions, r.nanos() / 1_000_000);
     }
 
     private void maybeEvict() {
@@ -782,6 +788,7 @@ public final class PipelineProcessor implements AutoCloseable {
 
     private void closeClients() {
         assigned = Set.of();
+        if (checkpoints != null) checkpoints.close(table);
         closeQuietly("consumer meters", consumerMeters);
         closeQuietly("producer meters", producerMeters);
         closeQuietly("consumer", consumer == null ? null : () -> consumer.close(Duration.ofSeconds(5)));
@@ -811,6 +818,7 @@ public final class PipelineProcessor implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) return;
             if (txn.open) commit();
+            checkpoints.revoked(numbers(partitions), table);
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
         }
@@ -838,6 +846,7 @@ public final class PipelineProcessor implements AutoCloseable {
                 kept.removeAll(partitions);
                 rewind(kept);
             }
+            checkpoints.lost(numbers(partitions));
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
             LOG.warn("pipeline {}: lost partitions {} (this member was away longer than its session)", pipeline.name(),

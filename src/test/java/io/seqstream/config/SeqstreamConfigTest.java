@@ -21,6 +21,8 @@ class SeqstreamConfigTest {
         assertEquals("seqstream.echo.state", c.pipeline("echo").stateTopic());
         assertEquals("seqstream.dlq", c.app().dlqTopic());
         assertEquals(Duration.ofMinutes(30), c.pipeline("echo").stateTtl());
+        assertEquals(Duration.ofSeconds(30), c.pipeline("echo").checkpointInterval());
+        assertEquals(Path.of("data", "state", "seqstream", "echo"), c.pipeline("echo").checkpointDir(c.app()));
     }
 
     @Test

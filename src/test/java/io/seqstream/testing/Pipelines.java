@@ -32,6 +32,8 @@ public final class Pipelines {
         m.put("pipelines", pipeline);
         m.put("pipeline." + pipeline + ".model", TestModels.echoFile().toString());
         m.put("app.instance-id", "it");
+        // Local checkpoints go under target/, not the repository's data/ folder.
+        m.put("app.data-dir", "target/it-data");
         m.putAll(extra);
         return SeqstreamConfig.of(m);
     }
