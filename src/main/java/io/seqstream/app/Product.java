@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.seqstream.config.ConfigException;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.InstanceLease;
+import io.seqstream.kafka.InstanceOwnership;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpecs;
 import io.seqstream.metrics.ServingMeters;
@@ -61,10 +63,13 @@ public final class Product implements AutoCloseable {
     private final List<TrainerVerticle> trainers;
     private final GatewayVerticle gateway;
     private final JvmMeters jvmMeters;
+    private final InstanceLease lease;
 
     private Product(SeqstreamConfig config, EmbeddedKafka kafka, String bootstrap, Vertx vertx, PrometheusMeterRegistry registry,
                     Map<String, List<PipelineProcessor>> processors, List<String> deployments, ModelRegistry models,
-                    ModelPublisher publisher, List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters) {
+                    ModelPublisher publisher, List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters,
+                    InstanceLease lease) {
+        this.lease = lease;
         this.gateway = gateway;
         this.jvmMeters = jvmMeters;
         this.models = models;
@@ -92,6 +97,7 @@ public final class Product implements AutoCloseable {
         ModelRegistry models = null;
         ModelPublisher publisher = null;
         JvmMeters jvmMeters = null;
+        InstanceLease lease = null;
         Map<String, ModelSnapshot> started = new LinkedHashMap<>();
         try {
             if (config.kafka().embedded()) {
@@ -104,6 +110,9 @@ public final class Product implements AutoCloseable {
             }
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
             for (SeqstreamConfig.Pipeline p : config.pipelines()) TopicAdmin.requireCoPartitioned(bootstrap, p.inputTopic(), p.stateTopic());
+            // Before any processor exists: a second live process with our instance id would fence our producers forever.
+            lease = InstanceLease.acquire(bootstrap, config.app().instancesTopic(), config.app().instanceId(),
+                    config.app().instanceLeaseTimeout());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             jvmMeters = bindJvmMeters(registry);
             // Read the models topic to its end first: every processor starts with the newest published version.
@@ -157,12 +166,13 @@ public final class Product implements AutoCloseable {
             deployments.add(vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
             out.println("Web: " + gateway.url() + "  (WebSocket /ws, REST /api, /metrics, /health)");
             return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, publisher, trainers,
-                    gateway, jvmMeters);
+                    gateway, jvmMeters, lease);
         } catch (Exception e) {
             if (jvmMeters != null) jvmMeters.close();
             if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (models != null) models.close();
             if (publisher != null) publisher.close();
+            if (lease != null) lease.close();
             if (kafka != null) kafka.close();
             throw e;
         }
@@ -187,6 +197,9 @@ public final class Product implements AutoCloseable {
     public List<TrainerVerticle> trainers() { return trainers; }
 
     public ModelRegistry models() { return models; }
+
+    /** Whether another process took this instance's id (processors stop for good when fenced by it). */
+    public InstanceOwnership ownership() { return lease; }
 
     /** The web gateway (page, WebSocket, REST, /metrics, /health). */
     public GatewayVerticle gateway() { return gateway; }
@@ -220,6 +233,8 @@ public final class Product implements AutoCloseable {
         models.close();
         publisher.close();
         jvmMeters.close();
+        // After the processors stopped: the release lets a restart with this id begin at once.
+        lease.close();
         if (kafka != null) kafka.close();
     }
 

@@ -17,9 +17,14 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param instanceId stable id of this instance: names its transactional producers and static group
      *                   membership, so a restarted instance fences its predecessor at once
      * @param dataDir    where the embedded broker and other local files live
+     * @param instanceLeaseTimeout how long a start waits for heartbeats of another process holding the same instance
+     *                   id before it takes the id over (that process is dead); heartbeats go out three times as often
      */
-    public record App(String name, String instanceId, Path dataDir) {
+    public record App(String name, String instanceId, Path dataDir, Duration instanceLeaseTimeout) {
         public String dlqTopic() { return name + ".dlq"; }
+
+        /** Compacted topic of instance-id leases: key = instance id, value = the holder's heartbeat. */
+        public String instancesTopic() { return name + ".instances"; }
 
         public String modelsTopic() { return name + ".models"; }
     }
@@ -68,10 +73,12 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param defaultParam   the parameter of a stream that never sent one (models with a parameter only)
      * @param holdCommit     fault drills only (default 0): each transaction stays open this long, its outputs already
      *                       sent, before it commits, so that a kill lands inside an open transaction
+     * @param warmupSteps    batched steps run on scratch state before the processor subscribes, so that a fresh JVM
+     *                       serves with compiled kernels from its first poll (0 = off)
      */
     public record Pipeline(String name, Path model, String inputTopic, String outputTopic, String stateTopic,
                            int maxValueBytes, Duration stateTtl, int maxPollRecords, int threads,
-                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit) {
+                           SwapPolicy swapPolicy, int defaultParam, Duration holdCommit, int warmupSteps) {
         public String groupId(String app) { return app + "." + name; }
     }
 
@@ -105,7 +112,12 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
     public static SeqstreamConfig from(Settings s) {
         String name = s.string("app.name", "seqstream");
         Path dataDir = Path.of(s.string("app.data-dir", "data"));
-        App app = new App(name, s.string("app.instance-id", "local"), dataDir);
+        App app = new App(name, s.string("app.instance-id", "local"), dataDir,
+                s.duration("app.instance-lease-timeout", Duration.ofSeconds(3)));
+        if (app.instanceLeaseTimeout().toMillis() < 300) {
+            throw new ConfigException("setting app.instance-lease-timeout: " + app.instanceLeaseTimeout().toMillis()
+                    + " ms is too short to see another process's heartbeats; expected at least 300ms (default 3s)");
+        }
         Kafka kafka = new Kafka(s.string("kafka.bootstrap", ""),
                 s.integer("kafka.embedded-port", 9092, 0, 65535),
                 Path.of(s.string("kafka.topics-dir", "topics")),
@@ -134,7 +146,8 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.integer(k + "threads", 1, 1, 64),
                     s.choice(k + "swap-policy", SwapPolicy.CARRY, SwapPolicy.class),
                     s.integer(k + "default-param", -1, -1, 1 << 20),
-                    s.duration(k + "fault.hold-commit", Duration.ZERO)));
+                    s.duration(k + "fault.hold-commit", Duration.ZERO),
+                    s.integer(k + "warmup-steps", 3000, 0, 10_000_000)));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
         List<Trainer> trainers = new ArrayList<>();
