@@ -16,6 +16,7 @@ import io.seqstream.serve.ModelPublisher;
 import io.seqstream.serve.ModelRegistry;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.train.TrainerVerticle;
+import io.seqstream.stream.KernelWarmup;
 import io.seqstream.stream.OutputSink;
 import io.seqstream.stream.PipelineProcessor;
 import io.seqstream.stream.StepVerticle;
@@ -133,6 +134,10 @@ public final class Product implements AutoCloseable {
                 ModelSnapshot published = models.newest(file.metadata().name());
                 ModelSnapshot snapshot = published != null && published.metadata().version() > file.metadata().version() ? published : file;
                 ServedModel served = ServedModel.of(snapshot);
+                // Warm join: compile the step, formatting and state encoding before the processors subscribe, once per
+                // pipeline (the JIT's code is shared by all threads and survives processor restarts and model swaps).
+                KernelWarmup.WarmupReport warm = KernelWarmup.warm(served, p.name(), p.warmupSteps());
+                if (warm.steps() > 0) out.println("Pipeline " + p.name() + ": kernels warmed, " + warm);
                 ServingMeters meters = new ServingMeters(registry, p.name(), served.name());
                 List<PipelineProcessor> list = new ArrayList<>();
                 for (int i = 0; i < p.threads(); i++) {
