@@ -37,8 +37,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Warm join: a fresh product JVM joins a running feed (embedded broker in this JVM, a paced feed of one-letter records
  * over many streams), and the input-to-output delay of its outputs is recorded per second (outputs carry the input
- * record's timestamp {@code ts}; read read_committed), with the kernel warm-up on or off. The group's offsets are
- * moved to the end just before the JVM starts, so every output is of a record sent after the launch.
+ * record's timestamp {@code ts}; read read_committed), with the kernel warm-up on or off. The feed pauses from just
+ * before the launch until the product runs, and the group skips what was sent before: the delays are the fresh JVM's
+ * processing, not the backlog of its start-up (launch to first output shows that separately).
  */
 public final class JoinBench {
     private static final String INPUT = "tokens.echo";
@@ -48,7 +49,7 @@ public final class JoinBench {
     private JoinBench() {
     }
 
-    /** Delays of the outputs read in one second after the launch. */
+    /** Delays of the outputs read in one second after the feed started. */
     public record Second(int second, long outputs, double meanDelayMillis, long maxDelayMillis) {
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -63,10 +64,10 @@ public final class JoinBench {
     /**
      * One launch.
      *
+     * @param readySeconds       JVM launch to "seqstream is running" (processors subscribed; the feed starts then)
      * @param firstOutputSeconds JVM launch to the first output read
-     * @param readySeconds       JVM launch to "seqstream is running"
-     * @param seconds            per second since the launch, up to the first output plus the observation window
-     * @param maxDelayAfterFirst the largest delay within the window after the first output
+     * @param seconds            per second since the feed started, over the observation window
+     * @param maxDelayAfterFirst the largest delay within the window
      */
     public record Run(int warmupSteps, double readySeconds, double firstOutputSeconds, String warmupLine,
                       long maxDelayAfterFirst, double meanDelayAfterFirst, long outputsAfterFirst, List<Second> seconds) {
@@ -79,7 +80,7 @@ public final class JoinBench {
             m.put("maxDelayMsInWindow", maxDelayAfterFirst);
             m.put("meanDelayMsInWindow", Math.round(meanDelayAfterFirst));
             m.put("outputsInWindow", outputsAfterFirst);
-            m.put("perSecondSinceLaunch", seconds.stream().map(Second::toMap).toList());
+            m.put("perSecondSinceFeedStart", seconds.stream().map(Second::toMap).toList());
             return m;
         }
     }
@@ -91,19 +92,26 @@ public final class JoinBench {
             String bootstrap = kafka.bootstrapServers();
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(Path.of("topics"), "seqstream"));
             try (Feed feed = new Feed(bootstrap, streams, tokensPerSecond)) {
+                // The feed's producer warms up, then pauses; the group skips what it sent.
                 Thread.sleep(2000);
+                feed.pause();
                 skipToEnd(bootstrap);
                 long launch = System.currentTimeMillis();
                 try (Outputs outputs = new Outputs(bootstrap, launch); Child child = Child.start(bootstrap, model, warmupSteps, dir)) {
-                    long deadline = launch + 120_000;
+                    long deadline = launch + 180_000;
+                    // The feed resumes once the product runs (processors subscribed): every delay is processing, not
+                    // a backlog of the JVM's and the product's start-up (which the launch-to-first-output time shows).
+                    while (child.ready < 0 && child.process.isAlive() && System.currentTimeMillis() < deadline) Thread.sleep(20);
+                    feed.resume();
+                    long until = feed.resumedAt + window.toMillis() + 1000;
                     while (System.currentTimeMillis() < deadline && child.process.isAlive()
-                            && (outputs.first.get() < 0 || System.currentTimeMillis() < outputs.first.get() + window.toMillis() + 500)) {
+                            && (outputs.first.get() < 0 || System.currentTimeMillis() < until)) {
                         Thread.sleep(100);
                     }
                     if (outputs.first.get() < 0) {
                         throw new IllegalStateException("no output within 120 s (see " + child.log + ")");
                     }
-                    return outputs.summary(warmupSteps, child, launch, window);
+                    return outputs.summary(warmupSteps, child, launch, feed.resumedAt, window);
                 }
             }
         } finally {
@@ -138,6 +146,8 @@ public final class JoinBench {
         private final KafkaProducer<byte[], byte[]> producer;
         private final Thread thread;
         private volatile boolean running = true;
+        volatile boolean paused;
+        private volatile long resumedAt = -1;
 
         Feed(String bootstrap, int streams, int tokensPerSecond) {
             Properties p = new Properties();
@@ -151,9 +161,21 @@ public final class JoinBench {
                 long start = System.nanoTime();
                 long sent = 0;
                 int next = 0;
+                boolean wasPaused = false;
                 while (running) {
+                    if (paused) {
+                        wasPaused = true;
+                        sleepQuietly(5);
+                        continue;
+                    }
+                    if (wasPaused) {
+                        // The pace starts over at the resume: no burst for the paused time.
+                        wasPaused = false;
+                        start = System.nanoTime();
+                        sent = 0;
+                    }
                     long due = (System.nanoTime() - start) * tokensPerSecond / 1_000_000_000L;
-                    for (; sent < due; sent++) {
+                    for (; sent < due && !paused; sent++) {
                         byte[] v = {(byte) ('a' + rng.nextInt(26))};
                         producer.send(new ProducerRecord<>(INPUT, null, System.currentTimeMillis(), keys[next], v));
                         next = (next + 1) % streams;
@@ -167,6 +189,26 @@ public final class JoinBench {
             }, "join-feed");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** Stops sending and waits until everything sent so far is in the log (skipToEnd must see it). */
+        void pause() throws InterruptedException {
+            paused = true;
+            Thread.sleep(50);
+            producer.flush();
+        }
+
+        void resume() {
+            resumedAt = System.currentTimeMillis();
+            paused = false;
+        }
+
+        private static void sleepQuietly(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override
@@ -227,15 +269,15 @@ public final class JoinBench {
             return Long.parseLong(json.substring(j, k));
         }
 
-        synchronized Run summary(int warmupSteps, Child child, long launch, Duration window) {
+        synchronized Run summary(int warmupSteps, Child child, long launch, long feedFrom, Duration window) {
             long f = first.get();
-            long end = f + window.toMillis();
+            long end = feedFrom + window.toMillis();
             long max = 0;
             long sum = 0;
             long n = 0;
             for (long[] a : arrivals) {
-                if (a[0] > end) continue;
-                int s = (int) ((a[0] - launch) / 1000);
+                if (a[0] >= end) continue;
+                int s = (int) ((a[0] - feedFrom) / 1000);
                 long[] b = buckets.computeIfAbsent(s, x -> new long[3]);
                 b[0]++;
                 b[1] += a[1];
@@ -245,11 +287,11 @@ public final class JoinBench {
                 n++;
             }
             List<Second> seconds = new ArrayList<>();
-            buckets.keySet().stream().sorted().forEach(s -> {
-                long[] b = buckets.get(s);
-                seconds.add(new Second(s, b[0], (double) b[1] / b[0], b[2]));
-            });
-            return new Run(warmupSteps, child.ready < 0 ? -1 : (child.ready - launch) / 1000.0, (f - launch) / 1000.0,
+            for (int s = 0; s < window.toSeconds(); s++) {
+                long[] b = buckets.getOrDefault(s, new long[3]);
+                seconds.add(new Second(s, b[0], b[0] == 0 ? 0 : (double) b[1] / b[0], b[2]));
+            }
+            return new Run(warmupSteps, (child.ready - launch) / 1000.0, (f - launch) / 1000.0,
                     child.warmupLine, max, n == 0 ? 0 : (double) sum / n, n, seconds);
         }
 

@@ -87,7 +87,7 @@ final class BenchCommand {
             for (String steps : args.get("warmup-steps", "0,3000").split(",")) {
                 io.seqstream.bench.JoinBench.Run r = io.seqstream.bench.JoinBench.run(model, Integer.parseInt(steps.trim()),
                         streams, rate, java.time.Duration.ofSeconds(window), out);
-                out.printf(Locale.ROOT, "join: warm-up %s steps: ready %.1f s, first output %.1f s after launch; next %d s: "
+                out.printf(Locale.ROOT, "join: warm-up %s steps: ready %.1f s, first output %.1f s after launch; first %d s of the feed: "
                                 + "delay max %d ms, mean %.0f ms (%d outputs) %s%n", steps.trim(), r.readySeconds(),
                         r.firstOutputSeconds(), window, r.maxDelayAfterFirst(), r.meanDelayAfterFirst(), r.outputsAfterFirst(),
                         r.warmupLine().isEmpty() ? "" : "[" + r.warmupLine() + "]");

@@ -14,8 +14,11 @@ import java.util.SplittableRandom;
  * until C2 compiles it). Only scratch objects are touched: the model's parameters are read, never written.
  */
 public final class KernelWarmup {
-    /** Wave sizes a poll produces, small ones most often; 256 covers the kernels' widest blocking and its tails. */
-    private static final int[] WAVES = {1, 2, 3, 5, 8, 13, 17, 32, 64, 1, 4, 7, 100, 128, 200, 256};
+    /**
+     * Wave sizes, small ones most often: the cost is the tokens, the compilation needs the calls. 256 covers the
+     * kernels' widest blocking and its tails.
+     */
+    private static final int[] WAVES = {1, 1, 2, 3, 4, 5, 7, 8, 1, 2, 4, 13, 16, 32, 64, 256};
     /** Waves per scratch transaction, as a poll with several tokens per stream would give. */
     private static final int WAVES_PER_POLL = 8;
     private static final long SEED = 42;
