@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.seqstream.config.ConfigException;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.InstanceLease;
+import io.seqstream.kafka.InstanceOwnership;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpecs;
 import io.seqstream.metrics.ServingMeters;
@@ -14,6 +16,7 @@ import io.seqstream.serve.ModelPublisher;
 import io.seqstream.serve.ModelRegistry;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.train.TrainerVerticle;
+import io.seqstream.stream.KernelWarmup;
 import io.seqstream.stream.OutputSink;
 import io.seqstream.stream.PipelineProcessor;
 import io.seqstream.stream.StepVerticle;
@@ -61,10 +64,13 @@ public final class Product implements AutoCloseable {
     private final List<TrainerVerticle> trainers;
     private final GatewayVerticle gateway;
     private final JvmMeters jvmMeters;
+    private final InstanceLease lease;
 
     private Product(SeqstreamConfig config, EmbeddedKafka kafka, String bootstrap, Vertx vertx, PrometheusMeterRegistry registry,
                     Map<String, List<PipelineProcessor>> processors, List<String> deployments, ModelRegistry models,
-                    ModelPublisher publisher, List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters) {
+                    ModelPublisher publisher, List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters,
+                    InstanceLease lease) {
+        this.lease = lease;
         this.gateway = gateway;
         this.jvmMeters = jvmMeters;
         this.models = models;
@@ -92,7 +98,24 @@ public final class Product implements AutoCloseable {
         ModelRegistry models = null;
         ModelPublisher publisher = null;
         JvmMeters jvmMeters = null;
+        InstanceLease lease = null;
         Map<String, ModelSnapshot> started = new LinkedHashMap<>();
+        // Warm join: compile the step, formatting and state encoding before the processors subscribe, once per
+        // pipeline (the JIT's code is shared by all threads and survives processor restarts and model swaps). It runs
+        // beside the broker start, the instance lease and the models topic catch-up, which wait on the network.
+        Map<String, java.util.concurrent.CompletableFuture<KernelWarmup.WarmupReport>> warmups = new LinkedHashMap<>();
+        java.util.concurrent.ExecutorService warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "seqstream-warmup");
+            t.setDaemon(true);
+            return t;
+        });
+        for (SeqstreamConfig.Pipeline p : config.pipelines()) {
+            ModelSnapshot file = modelFiles.get(p.name());
+            if (file == null) continue;
+            warmups.put(p.name(), java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> KernelWarmup.warm(ServedModel.of(file), p.name(), p.warmupSteps()), warmer));
+        }
+        warmer.shutdown();
         try {
             if (config.kafka().embedded()) {
                 Path dir = config.app().dataDir().resolve("kafka");
@@ -104,6 +127,9 @@ public final class Product implements AutoCloseable {
             }
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
             for (SeqstreamConfig.Pipeline p : config.pipelines()) TopicAdmin.requireCoPartitioned(bootstrap, p.inputTopic(), p.stateTopic());
+            // Before any processor exists: a second live process with our instance id would fence our producers forever.
+            lease = InstanceLease.acquire(bootstrap, config.app().instancesTopic(), config.app().instanceId(),
+                    config.app().instanceLeaseTimeout());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             jvmMeters = bindJvmMeters(registry);
             // Read the models topic to its end first: every processor starts with the newest published version.
@@ -124,10 +150,12 @@ public final class Product implements AutoCloseable {
                 ModelSnapshot published = models.newest(file.metadata().name());
                 ModelSnapshot snapshot = published != null && published.metadata().version() > file.metadata().version() ? published : file;
                 ServedModel served = ServedModel.of(snapshot);
+                KernelWarmup.WarmupReport warm = warmups.get(p.name()).get(120, TimeUnit.SECONDS);
+                if (warm.steps() > 0) out.println("Pipeline " + p.name() + ": kernels warmed, " + warm);
                 ServingMeters meters = new ServingMeters(registry, p.name(), served.name());
                 List<PipelineProcessor> list = new ArrayList<>();
                 for (int i = 0; i < p.threads(); i++) {
-                    list.add(new PipelineProcessor(config, p, bootstrap, i, served, meters, sink).withClientMetrics(registry));
+                    list.add(new PipelineProcessor(config, p, bootstrap, i, served, meters, sink).withClientMetrics(registry).withOwnership(lease));
                 }
                 deployments.add(vertx.deployVerticle(new StepVerticle(list)).toCompletionStage().toCompletableFuture()
                         .get(60, TimeUnit.SECONDS));
@@ -160,12 +188,13 @@ public final class Product implements AutoCloseable {
             deployments.add(vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
             out.println("Web: " + gateway.url() + "  (WebSocket /ws, REST /api, /metrics, /health)");
             return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, publisher, trainers,
-                    gateway, jvmMeters);
+                    gateway, jvmMeters, lease);
         } catch (Exception e) {
             if (jvmMeters != null) jvmMeters.close();
             if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (models != null) models.close();
             if (publisher != null) publisher.close();
+            if (lease != null) lease.close();
             if (kafka != null) kafka.close();
             throw e;
         }
@@ -190,6 +219,9 @@ public final class Product implements AutoCloseable {
     public List<TrainerVerticle> trainers() { return trainers; }
 
     public ModelRegistry models() { return models; }
+
+    /** Whether another process took this instance's id (processors stop for good when fenced by it). */
+    public InstanceOwnership ownership() { return lease; }
 
     /** The web gateway (page, WebSocket, REST, /metrics, /health). */
     public GatewayVerticle gateway() { return gateway; }
@@ -223,6 +255,8 @@ public final class Product implements AutoCloseable {
         models.close();
         publisher.close();
         jvmMeters.close();
+        // After the processors stopped: the release lets a restart with this id begin at once.
+        lease.close();
         if (kafka != null) kafka.close();
     }
 

@@ -31,8 +31,9 @@ final class BenchCommand {
         if (what.equals("train")) return train(args, out);
         if (what.equals("determinism")) return determinism(args, out);
         if (what.equals("ws")) return ws(args, out);
+        if (what.equals("join")) return join(args, out);
         if (ReliabilityBenches.handles(what)) return ReliabilityBenches.run(what, args, out);
-        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, restore, memory, load, failover)");
+        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, join, restore, memory, load, failover)");
         return e2e(args, out);
     }
 
@@ -97,6 +98,37 @@ final class BenchCommand {
             }
         }
         return xs;
+    }
+
+    /** A fresh product JVM joining a running feed, kernel warm-up off and on (pairs, alternating, off first). */
+    private static int join(Args args, PrintStream out) throws Exception {
+        Path model = Path.of(args.get("model", "models/echo.model"));
+        int streams = args.integer("streams", 1500);
+        int rate = args.integer("rate", 2000);
+        int window = args.integer("seconds", 10);
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int rep = 0; rep < args.integer("repeats", 1); rep++) {
+            for (String steps : args.get("warmup-steps", "0,3000").split(",")) {
+                io.seqstream.bench.JoinBench.Run r = io.seqstream.bench.JoinBench.run(model, Integer.parseInt(steps.trim()),
+                        streams, rate, java.time.Duration.ofSeconds(window), out);
+                out.printf(Locale.ROOT, "join: warm-up %s steps: ready %.1f s, first output %.1f s after launch; first %d s of the feed: "
+                                + "delay max %d ms, mean %.0f ms (%d outputs) %s%n", steps.trim(), r.readySeconds(),
+                        r.firstOutputSeconds(), window, r.maxDelayAfterFirst(), r.meanDelayAfterFirst(), r.outputsAfterFirst(),
+                        r.warmupLine().isEmpty() ? "" : "[" + r.warmupLine() + "]");
+                for (io.seqstream.bench.JoinBench.Second s : r.seconds()) {
+                    out.printf(Locale.ROOT, "  second %2d: %5d outputs, delay mean %6.0f ms, max %6d ms%n", s.second(), s.outputs(),
+                            s.meanDelayMillis(), s.maxDelayMillis());
+                }
+                results.add(r.toMap());
+            }
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("model", model.toString());
+        doc.put("streams", streams);
+        doc.put("tokensPerSecond", rate);
+        doc.put("windowSeconds", window);
+        doc.put("machine", args.get("label", "shared-machine"));
+        return write(Path.of(args.get("out", "target/bench/join.json")), "join", doc, results, out);
     }
 
     private static int ws(Args args, PrintStream out) throws Exception {

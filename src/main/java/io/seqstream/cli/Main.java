@@ -98,6 +98,9 @@ public final class Main {
                  bench train: time and batches to 99 % on echo delay 4 (GRU 64, batch 50, Adam 1e-3) beside PyTorch
                          (bench/pytorch_train_echo.py) [--variants plain,curriculum] [--seed 1] [--max-seconds 600]
                  bench determinism: does a row's output change with the number of rows (ND4J vs the own kernels)
+                 bench join: a fresh product JVM joins a 2000 tokens/s feed over 1500 streams, kernel warm-up off vs on:
+                         per-second input-to-output delay, JSON to target/bench/join.json
+                         [--warmup-steps 0,3000] [--streams 1500] [--rate 2000] [--seconds 10] [--repeats 1] [--model FILE]
                  bench restore|memory|load: reliability figures (docs/reliability.md), JSON to docs/bench/:
                          restore [--streams 100000]; memory [--streams 1000000]; load [--streams 10000] [--seconds 30]
                          [--threads 1] [--commit-interval-ms 100] [--max-transaction-records 50000]

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code run}: the whole product on this machine, with a demo feed, until Ctrl-C (or --duration). */
 final class RunCommand {
@@ -20,13 +22,30 @@ final class RunCommand {
     }
 
     static int run(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
-        Running running = start(config, args, out);
+        CompletableFuture<Running> running = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
+        // Registered before the start: a SIGTERM right after "seqstream is running" still closes the product (and
+        // releases the instance id); a start in progress is waited for, a failed one has nothing to close.
         Thread hook = new Thread(() -> {
-            running.close();
+            try {
+                running.get(120, TimeUnit.SECONDS).close();
+            } catch (Exception notStarted) {
+                // nothing to close
+            }
             stopped.countDown();
         }, "seqstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            running.complete(start(config, args, out));
+        } catch (Exception | Error e) {
+            running.completeExceptionally(e);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway and finds nothing to close
+            }
+            throw e;
+        }
         if (args.has("duration")) {
             Duration d = Settings.of(Map.of("duration", args.get("duration", ""))).duration("duration", Duration.ZERO);
             Thread.sleep(d.toMillis());

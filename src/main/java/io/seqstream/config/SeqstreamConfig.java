@@ -17,9 +17,14 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param instanceId stable id of this instance: names its transactional producers and static group
      *                   membership, so a restarted instance fences its predecessor at once
      * @param dataDir    where the embedded broker and other local files live
+     * @param instanceLeaseTimeout how long a start waits for heartbeats of another process holding the same instance
+     *                   id before it takes the id over (that process is dead); heartbeats go out three times as often
      */
-    public record App(String name, String instanceId, Path dataDir) {
+    public record App(String name, String instanceId, Path dataDir, Duration instanceLeaseTimeout) {
         public String dlqTopic() { return name + ".dlq"; }
+
+        /** Compacted topic of instance-id leases: key = instance id, value = the holder's heartbeat. */
+        public String instancesTopic() { return name + ".instances"; }
 
         public String modelsTopic() { return name + ".models"; }
     }
@@ -77,11 +82,13 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param checkpointInterval how often (after a commit) each processing thread writes local checkpoints of its
      *                       partitions' states under {@code <data-dir>/state/<app>/<pipeline>/}, so that a restore
      *                       reads a file and only the changelog after it; 0 = off (restores read the whole changelog)
+     * @param warmupSteps    batched steps run on scratch state before the processor subscribes, so that a fresh JVM
+     *                       serves with compiled kernels from its first poll (0 = off)
      */
     public record Pipeline(String name, Path model, String inputTopic, String outputTopic, String stateTopic,
                            int maxValueBytes, Duration stateTtl, int maxPollRecords, int threads,
                            SwapPolicy swapPolicy, int defaultParam, Duration holdCommit, Duration commitInterval,
-                           int maxTransactionRecords, String poisonValue, Duration checkpointInterval) {
+                           int maxTransactionRecords, String poisonValue, Duration checkpointInterval, int warmupSteps) {
         public String groupId(String app) { return app + "." + name; }
 
         /** Folder of this pipeline's local state checkpoints. */
@@ -118,7 +125,12 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
     public static SeqstreamConfig from(Settings s) {
         String name = s.string("app.name", "seqstream");
         Path dataDir = Path.of(s.string("app.data-dir", "data"));
-        App app = new App(name, s.string("app.instance-id", "local"), dataDir);
+        App app = new App(name, s.string("app.instance-id", "local"), dataDir,
+                s.duration("app.instance-lease-timeout", Duration.ofSeconds(3)));
+        if (app.instanceLeaseTimeout().toMillis() < 300) {
+            throw new ConfigException("setting app.instance-lease-timeout: " + app.instanceLeaseTimeout().toMillis()
+                    + " ms is too short to see another process's heartbeats; expected at least 300ms (default 3s)");
+        }
         Kafka kafka = new Kafka(s.string("kafka.bootstrap", ""),
                 s.integer("kafka.embedded-port", 9092, 0, 65535),
                 Path.of(s.string("kafka.topics-dir", "topics")),
@@ -151,7 +163,8 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.duration(k + "commit-interval", Duration.ofMillis(100)),
                     s.integer(k + "max-transaction-records", 50_000, 1, 10_000_000),
                     s.string(k + "fault.poison-value", ""),
-                    s.duration(k + "checkpoint-interval", Duration.ofSeconds(30))));
+                    s.duration(k + "checkpoint-interval", Duration.ofSeconds(30)),
+                    s.integer(k + "warmup-steps", 3000, 0, 10_000_000)));
         }
         if (pipelines.isEmpty()) throw new ConfigException("setting pipelines: no pipeline configured");
         List<Trainer> trainers = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.InstanceOwnership;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.BatchedStep;
 import io.seqstream.model.text.NextVocabulary;

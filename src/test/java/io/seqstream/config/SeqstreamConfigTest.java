@@ -55,4 +55,16 @@ class SeqstreamConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(dir.resolve("nope"), Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("does not exist"));
     }
+
+    @Test
+    void shouldLeaseTheInstanceIdAndWarmTheKernelsByDefault() {
+        SeqstreamConfig c = SeqstreamConfig.of(Map.of("app.name", "x", "pipeline.echo.warmup-steps", "0"));
+        assertEquals("x.instances", c.app().instancesTopic());
+        assertEquals(java.time.Duration.ofSeconds(3), c.app().instanceLeaseTimeout());
+        assertEquals(0, c.pipeline("echo").warmupSteps());
+        assertEquals(3000, SeqstreamConfig.of(Map.of()).pipeline("echo").warmupSteps());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SeqstreamConfig.of(Map.of("app.instance-lease-timeout", "50ms")));
+        assertTrue(e.getMessage().contains("app.instance-lease-timeout"), e.getMessage());
+    }
 }
