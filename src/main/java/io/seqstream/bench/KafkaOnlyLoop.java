@@ -25,8 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * output of the echo output's size per input, carrying the input's timestamp as {@code "ts"} (as echo outputs do)
  * so the same reader measures both; the pipeline's max.poll.records, producer settings
  * ({@link PipelineProcessor#producerConfig}) and transaction bounds: a transaction spans polls and commits when the
- * commit interval has passed since it began, when a poll returns fewer records than max.poll.records (the input is
- * drained) or when it holds max-transaction-records.
+ * commit interval has passed since it began, as soon as a poll finds nothing more (the input is
+ * drained; while a transaction is open it polls without waiting, as the pipeline does) or when it holds max-transaction-records.
  */
 final class KafkaOnlyLoop implements AutoCloseable {
     /** What the loop shares with the pipeline it stands beside. */
@@ -69,7 +69,8 @@ final class KafkaOnlyLoop implements AutoCloseable {
                 long began = 0;
                 int held = 0;
                 while (running) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                    // As the pipeline: while a transaction is open, poll without waiting; an empty poll means drained.
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(held > 0 ? Duration.ZERO : Duration.ofMillis(100));
                     if (!records.isEmpty()) {
                         if (held == 0) {
                             producer.beginTransaction();
@@ -81,7 +82,7 @@ final class KafkaOnlyLoop implements AutoCloseable {
                         }
                         held += records.count();
                     }
-                    boolean drained = records.count() < bounds.maxPollRecords();
+                    boolean drained = records.isEmpty();
                     if (held > 0 && (drained || held >= bounds.maxTransactionRecords() || System.nanoTime() - began >= interval)) {
                         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
                         producer.commitTransaction();
