@@ -75,16 +75,12 @@ class ZombieIT {
                 // The zombie's transaction (frozen open, or begun after it woke on partitions it had lost) is among them.
                 assertTrue(aborted > 0, "outputs of aborted transactions are in the log, and none was delivered");
             }
-            // Which way the zombie finds out depends on where the SIGSTOP landed: when the broker had aborted its
-            // frozen transaction on timeout, the producer epoch was bumped and the zombie's next send or commit is
-            // fenced (it recreates its producer); otherwise its next offset commit names a member the group
-            // coordinator no longer knows, and that transaction aborts. Printed, not asserted: both are correct.
-            List<String> zombieLog = Files.readAllLines(z.log());
-            long lost = zombieLog.stream().filter(l -> l.contains("lost partitions")).count();
-            long recreated = zombieLog.stream().filter(l -> l.contains("cannot continue") || l.contains("settling with a new producer")).count();
-            long rejected = zombieLog.stream().filter(l -> l.contains("transaction aborted")).count();
-            System.out.printf("zombie: its log says lost partitions %d time(s), producer fenced and recreated %d time(s), "
-                    + "transaction aborted %d time(s)%n", lost, recreated, rejected);
+            // How the zombie finds out depends on where the SIGSTOP landed and on whether the broker had already
+            // aborted its frozen transaction on timeout: a send fenced by the bumped epoch, a commit refused as
+            // InvalidTxnState (a new producer settles it), or an offset commit naming a member the group coordinator
+            // no longer knows (the transaction aborts). All are correct: printed, not asserted.
+            long lost = Files.readAllLines(z.log()).stream().filter(l -> l.contains("lost partitions")).count();
+            System.out.printf("zombie: it logged lost partitions %d time(s); the processors' warnings:%n", lost);
             for (ChildJvm i : List.of(z, a, b)) {
                 Files.readAllLines(i.log()).stream().filter(l -> l.contains("PipelineProcessor"))
                         .forEach(l -> System.out.println(i.log().getFileName() + ": " + l));
