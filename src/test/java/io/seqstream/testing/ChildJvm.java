@@ -29,6 +29,7 @@ public final class ChildJvm implements AutoCloseable {
     private volatile String webUrl;
     private final Object lock = new Object();
     private boolean ready;
+    private volatile boolean paused;
 
     private ChildJvm(String name, List<String> command, Path log) {
         this.name = name;
@@ -143,6 +144,28 @@ public final class ChildJvm implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * SIGSTOP: the JVM freezes at once, every thread (heartbeats included), with whatever transaction it has open,
+     * as under a long GC pause or a frozen VM; it learns nothing of the time that passed until {@link #resume()}.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+        paused = true;
+    }
+
+    /** SIGCONT: the paused JVM goes on where it stopped, as if no time had passed. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+        paused = false;
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     public boolean alive() { return process != null && process.isAlive(); }
 
     public int exitCode() { return process.exitValue(); }
@@ -158,6 +181,15 @@ public final class ChildJvm implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process == null || !process.isAlive()) return;
+        // A stopped JVM would hold SIGTERM pending until continued: let it run its shutdown hook.
+        if (paused) {
+            try {
+                resume();
+            } catch (IOException | RuntimeException e) {
+                kill9();
+                return;
+            }
+        }
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) kill9();
     }
