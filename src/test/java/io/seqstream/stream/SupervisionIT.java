@@ -72,7 +72,9 @@ class SupervisionIT {
     @Test
     void shouldRestartEveryStreamWhenAModelOfAnotherShapeArrivesAndDropOldShapesOnRestore() throws Exception {
         String bootstrap = SharedKafka.bootstrap();
-        SeqstreamConfig config = Pipelines.echoConfig("echo-shape", Map.of("app.name", "sup2"));
+        // No local checkpoints: the restart must read the old-shape states from the changelog itself.
+        SeqstreamConfig config = Pipelines.echoConfig("echo-shape", Map.of("app.name", "sup2",
+                "pipeline.echo-shape.checkpoint-interval", "0"));
         SeqstreamConfig.Pipeline p = config.pipelines().get(0);
         Pipelines.createTopics(bootstrap, config, 2);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
