@@ -124,6 +124,8 @@ public final class LoadBench {
                 new TopicSpec(p.stateTopic(), 4, 1, Map.of("cleanup.policy", "compact")),
                 new TopicSpec(config.app().dlqTopic(), 1, 1, Map.of())));
         ServingMeters meters = new ServingMeters(new SimpleMeterRegistry(), p.name(), model.metadata().name());
+        // As the product starts a pipeline: kernels compiled before the processor subscribes.
+        io.seqstream.stream.KernelWarmup.warm(ServedModel.of(model), p.name(), p.warmupSteps());
         List<PipelineProcessor> processors = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             PipelineProcessor pp = new PipelineProcessor(config, p, bootstrap, i, ServedModel.of(model), meters, OutputSink.NONE);
