@@ -102,6 +102,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("message.max.bytes", String.valueOf(16 * 1024 * 1024));
         p.put("replica.fetch.max.bytes", String.valueOf(16 * 1024 * 1024));
         p.put("transaction.max.timeout.ms", "900000");
+        // A killed instance's open transaction blocks read_committed readers and the next owner's offset fetch until
+        // the broker aborts it: look for timed-out transactions every second rather than every 10 s.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         return p;
     }

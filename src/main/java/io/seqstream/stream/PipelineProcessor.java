@@ -95,6 +95,11 @@ public final class PipelineProcessor implements AutoCloseable {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Transaction txn = new Transaction();
+    /**
+     * Newly assigned partitions, paused until their committed offsets are stable (the previous owner's last
+     * transaction settled) and their states restored: the wait never holds up the partitions this thread keeps.
+     */
+    private final Set<TopicPartition> awaitingRestore = new HashSet<>();
 
     private ServedModel model;
     private InputDecoder decoder;
@@ -332,6 +337,7 @@ public final class PipelineProcessor implements AutoCloseable {
         while (running) {
             if (!txn.open) {
                 applyOfferedModel();
+                restoreSettledPartitions();
                 maybeEvict();
             }
             ConsumerRecords<byte[], byte[]> records = consumer.poll(txn.open ? Duration.ZERO : POLL);
@@ -350,6 +356,34 @@ public final class PipelineProcessor implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Restores the newly assigned partitions whose committed offsets are stable, then lets them be fetched. A partition
+     * whose previous owner still has a transaction open (killed inside one: it settles when the broker times it out,
+     * or when the owner restarts) stays paused and is asked about again after the next transaction.
+     */
+    private void restoreSettledPartitions() {
+        if (awaitingRestore.isEmpty()) return;
+        awaitingRestore.retainAll(consumer.assignment());
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        Set<TopicPartition> settled = new HashSet<>();
+        for (TopicPartition tp : awaitingRestore) {
+            try {
+                // A read_committed consumer's offset fetch requires stable offsets: it times out while one is pending.
+                OffsetAndMetadata om = consumer.committed(Set.of(tp), Duration.ofMillis(50)).get(tp);
+                if (om != null) committed.put(tp, om);
+                settled.add(tp);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.debug("pipeline {}: {} waits for the previous owner's transaction", pipeline.name(), tp);
+            }
+        }
+        if (settled.isEmpty()) return;
+        table.dropPartitions(numbers(settled));
+        restore(numbers(settled));
+        seekTo(settled, committed);
+        awaitingRestore.removeAll(settled);
+        consumer.resume(settled);
     }
 
     private void applyOfferedModel() {
@@ -624,6 +658,8 @@ public final class PipelineProcessor implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> committed = owned.isEmpty() ? Map.of() : consumer.committed(owned);
         restore(numbers);
         seekTo(owned, committed);
+        consumer.resume(awaitingRestore);
+        awaitingRestore.clear();
     }
 
     /**
@@ -819,6 +855,7 @@ public final class PipelineProcessor implements AutoCloseable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) return;
             if (txn.open) commit();
+            awaitingRestore.removeAll(partitions);
             checkpoints.revoked(numbers(partitions), table);
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
@@ -847,6 +884,7 @@ public final class PipelineProcessor implements AutoCloseable {
                 kept.removeAll(partitions);
                 rewind(kept);
             }
+            awaitingRestore.removeAll(partitions);
             checkpoints.lost(numbers(partitions));
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
@@ -858,14 +896,10 @@ public final class PipelineProcessor implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             publishAssignment(List.of());
             if (partitions.isEmpty()) return;
-            // A restore takes a while: the open transaction should not wait through it.
-            if (txn.open) commit();
-            // Committed offsets first: the fetch waits while the previous owner's last transaction is pending, so the
-            // changelog's end, read next, already holds that transaction's states.
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-            table.dropPartitions(numbers(partitions));
-            restore(numbers(partitions));
-            seekTo(partitions, committed);
+            // Nothing of the new partitions is fetched until they are restored (between transactions, once their
+            // committed offsets are stable); the partitions kept go on meanwhile.
+            consumer.pause(partitions);
+            awaitingRestore.addAll(partitions);
         }
 
         /** Revocation callbacks run before the consumer forgets the partitions: leave those out. */
