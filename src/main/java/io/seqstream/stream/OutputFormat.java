@@ -49,36 +49,8 @@ public final class OutputFormat {
         sb.append(",\"model\":");
         string(sb, model.name());
         sb.append(",\"version\":").append(model.version()).append(",\"ts\":").append(ts).append('}');
-        return utf8(sb);
-    }
-
-    /** The builder's text as UTF-8 in one exact-size array (what {@code toString().getBytes(UTF_8)} gives, one copy less). */
-    static byte[] utf8(CharSequence sb) {
-        int n = sb.length();
-        int bytes = 0;
-        for (int i = 0; i < n; i++) {
-            char c = sb.charAt(i);
-            if (c < 0x80) bytes++;
-            else if (c < 0x800) bytes += 2;
-            else if (Character.isSurrogate(c)) return sb.toString().getBytes(StandardCharsets.UTF_8);
-            else bytes += 3;
-        }
-        byte[] out = new byte[bytes];
-        int j = 0;
-        for (int i = 0; i < n; i++) {
-            char c = sb.charAt(i);
-            if (c < 0x80) {
-                out[j++] = (byte) c;
-            } else if (c < 0x800) {
-                out[j++] = (byte) (0xC0 | c >> 6);
-                out[j++] = (byte) (0x80 | c & 0x3F);
-            } else {
-                out[j++] = (byte) (0xE0 | c >> 12);
-                out[j++] = (byte) (0x80 | c >> 6 & 0x3F);
-                out[j++] = (byte) (0x80 | c & 0x3F);
-            }
-        }
-        return out;
+        // toString and getBytes are two array copies for an ASCII (Latin-1) builder: cheaper than encoding by hand.
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void top(StringBuilder sb, ServedModel model, float[] probs, int off, int classes) {
