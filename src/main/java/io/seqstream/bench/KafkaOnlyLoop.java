@@ -84,10 +84,22 @@ final class KafkaOnlyLoop implements AutoCloseable {
                     }
                     boolean drained = records.isEmpty();
                     if (held > 0 && (drained || held >= bounds.maxTransactionRecords() || System.nanoTime() - began >= interval)) {
-                        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-                        producer.commitTransaction();
-                        processed.addAndGet(held);
-                        transactions.incrementAndGet();
+                        try {
+                            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                            producer.commitTransaction();
+                            processed.addAndGet(held);
+                            transactions.incrementAndGet();
+                        } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                            // A rebalance moved the group on (e.g. another thread joined): abort and replay, as the
+                            // pipeline does; nothing of the aborted transaction counts.
+                            producer.abortTransaction();
+                            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(consumer.assignment());
+                            for (TopicPartition tp : consumer.assignment()) {
+                                OffsetAndMetadata om = committed.get(tp);
+                                if (om != null) consumer.seek(tp, om.offset());
+                                else consumer.seekToBeginning(List.of(tp));
+                            }
+                        }
                         offsets.clear();
                         held = 0;
                     }
