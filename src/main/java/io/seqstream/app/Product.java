@@ -12,7 +12,6 @@ import io.seqstream.kafka.TopicSpecs;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.metrics.TrainingMeters;
-import io.seqstream.serve.ModelPublisher;
 import io.seqstream.serve.ModelRegistry;
 import io.seqstream.serve.ServedModel;
 import io.seqstream.train.TrainerVerticle;
@@ -60,7 +59,6 @@ public final class Product implements AutoCloseable {
     private final Map<String, List<PipelineProcessor>> processors;
     private final List<String> deployments;
     private final ModelRegistry models;
-    private final ModelPublisher publisher;
     private final List<TrainerVerticle> trainers;
     private final GatewayVerticle gateway;
     private final JvmMeters jvmMeters;
@@ -68,13 +66,12 @@ public final class Product implements AutoCloseable {
 
     private Product(SeqstreamConfig config, EmbeddedKafka kafka, String bootstrap, Vertx vertx, PrometheusMeterRegistry registry,
                     Map<String, List<PipelineProcessor>> processors, List<String> deployments, ModelRegistry models,
-                    ModelPublisher publisher, List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters,
+                    List<TrainerVerticle> trainers, GatewayVerticle gateway, JvmMeters jvmMeters,
                     InstanceLease lease) {
         this.lease = lease;
         this.gateway = gateway;
         this.jvmMeters = jvmMeters;
         this.models = models;
-        this.publisher = publisher;
         this.trainers = trainers;
         this.config = config;
         this.kafka = kafka;
@@ -96,9 +93,9 @@ public final class Product implements AutoCloseable {
         String bootstrap = config.kafka().bootstrap();
         Vertx vertx = null;
         ModelRegistry models = null;
-        ModelPublisher publisher = null;
         JvmMeters jvmMeters = null;
         InstanceLease lease = null;
+        java.util.concurrent.CompletableFuture<InstanceLease> leasing = null;
         Map<String, ModelSnapshot> started = new LinkedHashMap<>();
         // Warm join: compile the step, formatting and state encoding before the processors subscribe, once per
         // pipeline (the JIT's code is shared by all threads and survives processor restarts and model swaps). It runs
@@ -128,13 +125,14 @@ public final class Product implements AutoCloseable {
             TopicAdmin.ensure(bootstrap, TopicSpecs.load(config.kafka().topicsDir(), config.app().name()));
             for (SeqstreamConfig.Pipeline p : config.pipelines()) TopicAdmin.requireCoPartitioned(bootstrap, p.inputTopic(), p.stateTopic());
             // Before any processor exists: a second live process with our instance id would fence our producers forever.
-            lease = InstanceLease.acquire(bootstrap, config.app().instancesTopic(), config.app().instanceId(),
-                    config.app().instanceLeaseTimeout());
+            // Acquiring may wait out a killed holder's heartbeats: the registry, Vert.x and the warm-up go on meanwhile.
+            String leaseBootstrap = bootstrap;
+            leasing = java.util.concurrent.CompletableFuture.supplyAsync(() -> InstanceLease.acquire(leaseBootstrap,
+                    config.app().instancesTopic(), config.app().instanceId(), config.app().instanceLeaseTimeout()));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             jvmMeters = bindJvmMeters(registry);
             // Read the models topic to its end first: every processor starts with the newest published version.
             models = new ModelRegistry(bootstrap, config.app().modelsTopic()).start();
-            publisher = new ModelPublisher(bootstrap, config.app().modelsTopic());
             // Vert.x reports its own meters (HTTP server, event bus, pools) into the same registry /metrics serves.
             vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -144,6 +142,7 @@ public final class Product implements AutoCloseable {
             OutputSink sink = config.web().readOutputsTopic() ? OutputSink.NONE : new EventBusOutputSink(vertx);
             Map<String, List<PipelineProcessor>> processors = new LinkedHashMap<>();
             List<String> deployments = new ArrayList<>();
+            lease = awaitLease(leasing);
             for (SeqstreamConfig.Pipeline p : config.pipelines()) {
                 ModelSnapshot file = modelFiles.get(p.name());
                 if (file == null) throw new ConfigException("pipeline " + p.name() + " has no model");
@@ -187,15 +186,25 @@ public final class Product implements AutoCloseable {
                     name -> processors.getOrDefault(name, List.of())));
             deployments.add(vertx.deployVerticle(gateway).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
             out.println("Web: " + gateway.url() + "  (WebSocket /ws, REST /api, /metrics, /health)");
-            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, publisher, trainers,
+            return new Product(config, kafka, bootstrap, vertx, registry, processors, deployments, models, trainers,
                     gateway, jvmMeters, lease);
         } catch (Exception e) {
             if (jvmMeters != null) jvmMeters.close();
             if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (models != null) models.close();
-            if (publisher != null) publisher.close();
             if (lease != null) lease.close();
+            else if (leasing != null) leasing.thenAccept(InstanceLease::close);
             if (kafka != null) kafka.close();
+            throw e;
+        }
+    }
+
+    /** The lease, or the reason it was refused (a {@link ConfigException} naming the setting) thrown as it is. */
+    private static InstanceLease awaitLease(java.util.concurrent.CompletableFuture<InstanceLease> leasing) throws Exception {
+        try {
+            return leasing.get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
     }
@@ -253,7 +262,6 @@ public final class Product implements AutoCloseable {
             LOG.warn("closing Vert.x", e);
         }
         models.close();
-        publisher.close();
         jvmMeters.close();
         // After the processors stopped: the release lets a restart with this id begin at once.
         lease.close();
