@@ -171,8 +171,12 @@ final class FailoverAnalysis {
         return at;
     }
 
-    /** The longest gap between consecutive outputs of these partitions that overlaps [from, to]. */
+    /**
+     * The longest gap between consecutive outputs of these partitions that overlaps [from, to] and began more than a
+     * second before {@code to}: a gap that begins right at the next kill is that kill's, not this phase's.
+     */
     private Map<String, Object> longestPause(Set<Integer> partitions, long from, long to) {
+        long lastStart = to == endMs ? to : to - 1000;
         long best = -1;
         int bestPartition = -1;
         long bestStart = 0;
@@ -181,7 +185,7 @@ final class FailoverAnalysis {
             // No output before the window: the silence counts from the window's start (t0 at the earliest).
             long prev = ts.length == 0 || ts[0] > from ? Math.max(from, t0) : -1;
             for (long t : ts) {
-                if (prev >= 0 && t > from && prev < to && t - prev > best) {
+                if (prev >= 0 && t > from && prev < lastStart && t - prev > best) {
                     best = t - prev;
                     bestPartition = p;
                     bestStart = prev;
@@ -189,7 +193,7 @@ final class FailoverAnalysis {
                 prev = t;
             }
             // Nothing after the last output: the pause lasts until the reader stopped.
-            if (prev >= 0 && prev < to && endMs - prev > best) {
+            if (prev >= 0 && prev < lastStart && endMs - prev > best) {
                 best = endMs - prev;
                 bestPartition = p;
                 bestStart = prev;
