@@ -37,7 +37,8 @@ public final class StateTable {
     private int capacity;
     private int high;
 
-    private final Map<String, Undo> undo = new HashMap<>();
+    /** Ids recorded for undo in this transaction: a stream new here (or ended and back) has no row to mark. */
+    private final java.util.Set<String> recorded = new java.util.HashSet<>();
     private final List<String> touched = new ArrayList<>();
     /** Undo records in first-touch order, parallel to {@link #touched}. */
     private final List<Undo> undoOrder = new ArrayList<>();
@@ -157,8 +158,6 @@ public final class StateTable {
     /** Changelog records dropped on restore because they held a state of another model shape. */
     public long droppedForShape() { return droppedForShape; }
 
-    /** The state shape this table holds (0 = unknown). */
-    public int shape() { return shape; }
 
     /** Puts a restored state in place, outside any transaction (changelog restore or a cold fetch). */
     public void restore(String streamId, int partition, StreamState state, long changelogOffset, long now) {
@@ -300,13 +299,6 @@ public final class StateTable {
     /** Streams touched in the current transaction, in first-touch order. */
     public List<String> touched() { return touched; }
 
-    /** The partition of a stream touched in the current transaction (also of one it ended). */
-    public int touchedPartition(String streamId) {
-        Undo u = undo.get(streamId);
-        if (u == null) throw new IllegalArgumentException("stream " + streamId + " was not touched in this transaction");
-        return u.partition;
-    }
-
     /** The partition of the i-th stream of {@link #touched()} (also of one it ended). */
     public int touchedPartition(int i) { return undoOrder.get(i).partition; }
 
@@ -318,7 +310,7 @@ public final class StateTable {
 
     /** Makes the transaction's changes permanent. */
     public void commit() {
-        undo.clear();
+        recorded.clear();
         touched.clear();
         undoOrder.clear();
         epoch++;
@@ -344,17 +336,17 @@ public final class StateTable {
                 System.arraycopy(u.saved.values(), 0, states, slot * width, width);
             }
         }
-        undo.clear();
+        recorded.clear();
         touched.clear();
         undoOrder.clear();
         epoch++;
     }
 
     private void recordUndo(String id, int slot, int partition) {
-        if (slot >= 0 ? undoEpoch[slot] == epoch : undo.containsKey(id)) return;
+        if (slot >= 0 ? undoEpoch[slot] == epoch : recorded.contains(id)) return;
         Undo u = slot < 0 ? new Undo(null, partition, 0, -1)
                 : new Undo(snapshot(slot), partitions[slot], lastSeen[slot], changelogOffsets[slot]);
-        undo.put(id, u);
+        recorded.add(id);
         undoOrder.add(u);
         touched.add(id);
         if (slot >= 0) undoEpoch[slot] = epoch;

@@ -119,7 +119,6 @@ public final class PipelineProcessor implements AutoCloseable {
     private InstanceOwnership ownership = InstanceOwnership.SOLE;
     private long lastEviction = System.currentTimeMillis();
     private long reportedStreams;
-    private long reportedDropped;
     private volatile int hot;
     private volatile int cold;
     private volatile ServedModel current;
@@ -379,7 +378,6 @@ public final class PipelineProcessor implements AutoCloseable {
             }
         }
         if (settled.isEmpty()) return;
-        table.dropPartitions(numbers(settled));
         restore(numbers(settled));
         seekTo(settled, committed);
         awaitingRestore.removeAll(settled);
@@ -397,12 +395,10 @@ public final class PipelineProcessor implements AutoCloseable {
             LOG.warn("pipeline {}: model {} v{} has another state shape ({} {}x{} -> {} {}x{}); {} streams restart from zero",
                     pipeline.name(), next.name(), next.version(), model.spec().cell(), model.spec().layers(), model.spec().hidden(),
                     next.spec().cell(), next.spec().layers(), next.spec().hidden(), streams);
-            Set<Integer> keep = new HashSet<>(assigned);
             table = newTable(next);
             meters.stateResets(streams);
             meters.activeStreamsDelta(-reportedStreams);
             reportedStreams = 0;
-            if (!keep.isEmpty()) LOG.debug("pipeline {}: partitions {} continue with empty states", pipeline.name(), keep);
         }
         install(next);
     }
@@ -420,14 +416,19 @@ public final class PipelineProcessor implements AutoCloseable {
     /** Processes one poll's records inside the open transaction; false when the transaction failed and was replayed. */
     private boolean process(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         try {
-            decode(records);
-            fetchColdStreams();
-            runWaves();
+            step(records);
             return true;
         } catch (KafkaException e) {
             failed(e);
             return false;
         }
+    }
+
+    /** Records -> pending tokens per stream -> waves: outputs sent and states changed inside the open transaction. */
+    private void step(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        decode(records);
+        fetchColdStreams();
+        runWaves();
     }
 
     /** Commits the open transaction; false when it failed (then it was aborted or settled, and replayed). */
@@ -468,10 +469,7 @@ public final class PipelineProcessor implements AutoCloseable {
         if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
                 || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
                 || e instanceof UnsupportedVersionException) {
-            if (e instanceof ProducerFencedException && ownership.heldElsewhere()) {
-                abandonProducer();
-                throw new FencedElsewhere(transactionalId);
-            }
+            stopIfFencedElsewhere(e);
             LOG.warn("pipeline {}: producer {} cannot continue ({}); recreating it and replaying", pipeline.name(),
                     transactionalId, e.toString());
             recoverUncertain();
@@ -479,18 +477,41 @@ public final class PipelineProcessor implements AutoCloseable {
         }
         meters.aborted();
         try {
-            producer.abortTransaction();
+            // A confirmed abort: nothing of this transaction is visible, so the undo log restores the exact state.
+            abortOpen();
         } catch (RuntimeException abortFailed) {
             // The outcome is unknown (e.g. a commit that timed out may have gone through).
             LOG.warn("pipeline {}: transaction outcome unknown ({}); replaying from what Kafka committed", pipeline.name(), e.toString());
             recoverUncertain();
             return;
         }
-        // A confirmed abort: nothing of this transaction is visible, so the undo log restores the exact state.
         LOG.warn("pipeline {}: transaction aborted ({}); replaying from the committed offsets", pipeline.name(), e.toString());
+        rewind(consumer.assignment());
+    }
+
+    /** Aborts the open transaction and puts the table back as the last commit left it; throws what the abort threw. */
+    private void abortOpen() {
+        producer.abortTransaction();
         table.abort();
         txn.clear();
-        rewind(consumer.assignment());
+    }
+
+    /**
+     * A producer fenced while another live process holds this instance's id: re-initialising the same transactional
+     * id would fence that process back, so this producer is closed and the thread stops.
+     */
+    private void stopIfFencedElsewhere(RuntimeException e) {
+        if (e instanceof ProducerFencedException && ownership.heldElsewhere()) {
+            abandonProducer();
+            throw new FencedElsewhere(transactionalId);
+        }
+    }
+
+    /** Closes the producer, whatever state it is in, and initialises a new one with the same transactional id. */
+    private void replaceProducer() {
+        abandonProducer();
+        producer = newProducer();
+        bindProducerMeters();
     }
 
     /**
@@ -502,17 +523,13 @@ public final class PipelineProcessor implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             txn.begin();
             try {
-                decode(List.of(r));
-                fetchColdStreams();
-                runWaves();
+                step(List.of(r));
             } catch (KafkaException e) {
                 throw e;
             } catch (RuntimeException e) {
                 LOG.warn("pipeline {}: record {}-{}@{} fails on its own ({}); dead-lettered as processing-error", pipeline.name(),
                         r.topic(), r.partition(), r.offset(), e.toString());
-                producer.abortTransaction();
-                table.abort();
-                txn.clear();
+                abortOpen();
                 pending.clear();
                 txn.begin();
                 txn.consumed(r.partition(), r.offset());
@@ -649,14 +666,10 @@ public final class PipelineProcessor implements AutoCloseable {
         meters.aborted();
         table.abort();
         txn.clear();
-        abandonProducer();
-        producer = newProducer();
-        bindProducerMeters();
+        replaceProducer();
         Set<TopicPartition> owned = consumer.assignment();
-        Set<Integer> numbers = numbers(owned);
-        table.dropPartitions(numbers);
         Map<TopicPartition, OffsetAndMetadata> committed = owned.isEmpty() ? Map.of() : consumer.committed(owned);
-        restore(numbers);
+        restore(numbers(owned));
         seekTo(owned, committed);
         consumer.resume(awaitingRestore);
         awaitingRestore.clear();
@@ -669,15 +682,9 @@ public final class PipelineProcessor implements AutoCloseable {
     private void restartProcessing() {
         if (txn.open) {
             try {
-                producer.abortTransaction();
-                table.abort();
-                txn.clear();
-            } catch (ProducerFencedException e) {
-                if (ownership.heldElsewhere()) {
-                    abandonProducer();
-                    throw new FencedElsewhere(transactionalId);
-                }
+                abortOpen();
             } catch (RuntimeException e) {
+                stopIfFencedElsewhere(e);
                 LOG.debug("abort after an unexpected error failed; settling with a new producer", e);
             }
         }
@@ -708,9 +715,10 @@ public final class PipelineProcessor implements AutoCloseable {
         if (!fromStart.isEmpty()) consumer.seekToBeginning(fromStart);
     }
 
-    /** Reads the partitions' states back from the changelog into the table. */
+    /** Reads the partitions' states back (checkpoint, then changelog) in place of what the table holds for them. */
     private void restore(Collection<Integer> partitions) {
         if (partitions.isEmpty()) return;
+        table.dropPartitions(partitions);
         long droppedBefore = table.droppedForShape();
         ChangelogReader.Restored r = checkpoints.restore(partitions, table);
         meters.restored(r.nanos());
@@ -866,19 +874,15 @@ public final class PipelineProcessor implements AutoCloseable {
             if (txn.open) {
                 meters.aborted();
                 try {
-                    producer.abortTransaction();
-                    table.abort();
-                    txn.clear();
+                    abortOpen();
                 } catch (RuntimeException e) {
                     // A producer fenced or timed out while this member was away: a new one settles what is open.
                     LOG.warn("pipeline {}: aborting after losing partitions failed ({}); settling with a new producer",
                             pipeline.name(), e.toString());
                     table.abort();
                     txn.clear();
-                    abandonProducer();
-                    if (e instanceof ProducerFencedException && ownership.heldElsewhere()) throw new FencedElsewhere(transactionalId);
-                    producer = newProducer();
-                    bindProducerMeters();
+                    stopIfFencedElsewhere(e);
+                    replaceProducer();
                 }
                 Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
                 kept.removeAll(partitions);
