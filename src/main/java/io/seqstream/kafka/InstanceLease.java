@@ -57,6 +57,8 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
     private boolean warnedOlder;
     private volatile boolean sendFailing;
 
+    private boolean waitedForHolder;
+
     private InstanceLease(String bootstrap, String topic, String instanceId, Duration timeout) {
         this.topic = topic;
         this.instanceId = instanceId;
@@ -87,6 +89,9 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
         }
     }
 
+    /** Whether taking the id had to watch a previous holder's heartbeats (it had not released the id). */
+    public boolean waitedForHolder() { return waitedForHolder; }
+
     /** Random id of this process's run (new at every start). */
     public String runId() { return runId; }
 
@@ -101,6 +106,7 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
         consumer.assign(partitions);
         LeaseRecord newest = catchUp(partitions);
         if (newest != null && !newest.run().equals(runId) && !newest.released()) {
+            waitedForHolder = true;
             awaitSilence(newest, timeout);
         }
         LeaseRecord first = heartbeat(false);
