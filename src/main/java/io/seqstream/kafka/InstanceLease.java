@@ -4,7 +4,6 @@ import io.seqstream.config.ConfigException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,7 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -123,13 +121,11 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
     }
 
     private List<TopicPartition> partitions() {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + topic + " does not exist (declared in topics/, created at start-up)");
+        try {
+            return Partitions.of(consumer, topic, Duration.ofSeconds(30));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("topic " + topic + " does not exist (declared in topics/, created at start-up)", e);
         }
-        List<TopicPartition> out = new ArrayList<>();
-        for (PartitionInfo p : infos) out.add(new TopicPartition(p.topic(), p.partition()));
-        return out;
     }
 
     /** Reads every partition to its current end; returns the newest record for our id, or null. */

@@ -85,6 +85,10 @@ class OnlineTrainingIT {
         vertx = Vertx.vertx();
         trainer = new TrainerVerticle(config.trainers().get(0), untrained, publisher,
                 new TrainingMeters(new SimpleMeterRegistry(), "echo-online"));
+    }
+
+    /** The trainer starts once the processor has served the untrained version, so that accuracy starts at chance. */
+    private static void startTrainer() throws Exception {
         vertx.deployVerticle(trainer).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
@@ -121,7 +125,10 @@ class OnlineTrainingIT {
                 Thread.sleep(20);
                 List<ConsumerRecord<byte[], byte[]>> got = c.pollOnce(Duration.ofMillis(10));
                 if (got.isEmpty()) continue;
-                if (firstVersion < 0) firstVersion = OutputCollector.json(got.get(0)).get("version").asLong();
+                if (firstVersion < 0) {
+                    firstVersion = OutputCollector.json(got.get(0)).get("version").asLong();
+                    startTrainer();
+                }
                 lastVersion = OutputCollector.json(got.get(got.size() - 1)).get("version").asLong();
                 if (!poisoned && trainer.publishedVersion() >= 1) {
                     trainer.injectNonFiniteStep();
