@@ -50,6 +50,9 @@ public final class Main {
         } catch (ConfigException e) {
             err.println("seqstream " + command + ": configuration error: " + e.getMessage());
             return 2;
+        } catch (io.seqstream.train.backend.BackendUnavailableException e) {
+            err.println("seqstream " + command + ": the training backend cannot run here: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("seqstream " + command + ": " + e);
             e.printStackTrace(err);
@@ -69,6 +72,7 @@ public final class Main {
                          [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
                          next-token: --task brackets|ndfa|shakespeare [--hidden H] [--lr R] [--batch B] [--bptt W]
                          [--no-curriculum] [--max-steps N] [--max-seconds S] [--data FILE] [--out FILE] [--report DIR]
+                         both: [--backend kernels|cuda|cpu-device] what computes the gradients (default kernels)
                  train --task sentiment: word-level IMDb sentiment (train split only, test split scored)
                          [--cell lstm|rnn|mlp] [--glove FILE] [--data ../shared/data/imdb] [--hidden 64] [--vocab 10000]
                          [--max-words 200] [--epochs 2] [--batch 32] [--lr 3e-3] [--test-limit N] [--no-test]

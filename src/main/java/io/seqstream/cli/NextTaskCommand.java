@@ -47,7 +47,7 @@ final class NextTaskCommand {
         String name = args.get("name", task);
         Path file = Path.of(args.get("out", "models/" + name + ".model"));
         Path reportDir = args.has("report") ? Path.of(args.get("report", "")) : null;
-        NextTokenTrainer trainer = new NextTokenTrainer(s);
+        NextTokenTrainer trainer = new NextTokenTrainer(s, TrainCommand.backend(args));
         NextTokenTrainer.Outcome o;
         Map<String, String> settings = new LinkedHashMap<>();
         Table table;

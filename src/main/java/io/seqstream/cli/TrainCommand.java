@@ -8,6 +8,7 @@ import io.seqstream.train.Curriculum;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.TaskCatalog;
 import io.seqstream.train.TaskTrainer;
+import io.seqstream.train.backend.BackendKind;
 import io.seqstream.train.report.ReportWriter;
 import io.seqstream.train.report.Table;
 import io.seqstream.train.report.TrainingLog;
@@ -47,7 +48,16 @@ final class TrainCommand {
         Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
         Path report = args.has("report") ? Path.of(args.get("report", "")) : null;
         double threshold = args.decimal("threshold", name.startsWith("echo") ? ECHO_THRESHOLD : 0.99);
-        return train(task, spec, opt, settings, curriculum, threshold, modelName, outFile, report, out) ? 0 : 1;
+        return train(task, spec, opt, settings, curriculum, threshold, modelName, outFile, report, out, backend(args)) ? 0 : 1;
+    }
+
+    /** {@code --backend kernels|cuda|cpu-device}: what computes the gradients (default: the kernels). */
+    static BackendKind backend(Args args) {
+        try {
+            return BackendKind.parse(args.get("backend", BackendKind.KERNELS.configName()));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--backend: " + e.getMessage());
+        }
     }
 
     /** Trains the product's echo model (GRU, fixed delay) as {@code run} does on first start. */
@@ -57,15 +67,16 @@ final class TrainCommand {
         ModelSpec spec = TaskCatalog.spec(task, CellType.GRU, hidden, 1);
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(maxSteps).withSeed(seed);
         return train(task, spec, new OptimizerConfig(3e-3, 1.0, 0), settings, true, ECHO_THRESHOLD,
-                variable ? "echo-variable-gru" : "echo-gru", outFile, reportDir, out);
+                variable ? "echo-variable-gru" : "echo-gru", outFile, reportDir, out, BackendKind.KERNELS);
     }
 
     static boolean train(Task task, ModelSpec spec, OptimizerConfig opt, TaskTrainer.Settings settings, boolean withCurriculum,
-                         double threshold, String modelName, Path outFile, Path reportDir, PrintStream out) throws Exception {
+                         double threshold, String modelName, Path outFile, Path reportDir, PrintStream out,
+                         BackendKind backend) throws Exception {
         Curriculum curriculum = withCurriculum ? new Curriculum(task.levelCount(), threshold, Curriculum.DEFAULT_MIX)
                 : Curriculum.none(task.topLevel(), threshold);
         TrainingLog log = new TrainingLog();
-        TaskTrainer.Result r = new TaskTrainer(task, spec, opt, settings).train(curriculum, log,
+        TaskTrainer.Result r = new TaskTrainer(task, spec, opt, settings, backend).train(curriculum, log,
                 p -> out.printf(Locale.ROOT, "  step %5d  level %d (%s)  held-out accuracy %.4f  loss %.4f  %.1f s%n",
                         p.step(), p.level(), task.describeLevel(p.level()), p.heldOutAccuracy(), p.loss(), p.seconds()));
         ModelMetadata meta = TaskCatalog.metadata(modelName, task, spec).withVersion(1, r.steps(), r.level(),
@@ -80,6 +91,7 @@ final class TrainCommand {
             s.put("model", spec.cell() + " hidden " + spec.hidden() + ", " + spec.layers() + " layer(s)");
             s.put("optimiser", "Adam lr " + opt.learningRate() + ", global-norm clip " + opt.clipNorm());
             s.put("batch", String.valueOf(settings.batchSize()));
+            s.put("gradients", backend.configName() + " backend");
             s.put("curriculum", withCurriculum ? "levels " + task.levelCount() + ", threshold " + threshold + ", 20 % earlier levels" : "none");
             Table table = new Table("held-out accuracy", "level reached", "steps", "sequences", "seconds", "solved")
                     .row(String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy()), task.describeLevel(r.level()), String.valueOf(r.steps()),
