@@ -32,8 +32,10 @@ final class BenchCommand {
         if (what.equals("determinism")) return determinism(args, out);
         if (what.equals("ws")) return ws(args, out);
         if (what.equals("join")) return join(args, out);
+        if (what.equals("backends")) return backends(args, out);
+        if (what.equals("parity")) return parity(args, out);
         if (ReliabilityBenches.handles(what)) return ReliabilityBenches.run(what, args, out);
-        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, join, restore, memory, load, failover)");
+        if (!what.equals("e2e")) throw new Args.UsageException("unknown benchmark '" + what + "' (e2e, step, train, determinism, ws, join, backends, parity, restore, memory, load, failover)");
         return e2e(args, out);
     }
 
@@ -208,6 +210,53 @@ final class BenchCommand {
         Path json = Path.of(args.get("out", "target/bench/step.json"));
         writeMarkdown(json, md, out);
         return write(json, "step", doc, results, out);
+    }
+
+    /** Each training backend on echo and a larger model; one row per backend, with the reason when it cannot run here. */
+    private static int backends(Args args, PrintStream out) throws Exception {
+        io.seqstream.train.next.TextCorpus corpus = io.seqstream.train.next.TextCorpus.tinyShakespeare(
+                Path.of(args.get("data", io.seqstream.train.next.TextCorpus.TINY_SHAKESPEARE.toString())));
+        io.seqstream.bench.BackendBench.Plan plan = new io.seqstream.bench.BackendBench.Plan(args.integer("hidden", 512),
+                args.integer("large-steps", 10), args.integer("large-warmup", 2), args.integer("batch", 32), args.integer("bptt", 100),
+                java.time.Duration.ofSeconds(args.integer("max-seconds", 600)), args.integer("seed", 1));
+        double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (String name : args.get("backends", "kernels,cuda").split(",")) {
+            io.seqstream.train.backend.BackendKind kind = io.seqstream.train.backend.BackendKind.parse(name);
+            Map<String, Object> r = io.seqstream.bench.BackendBench.run(kind, corpus, plan);
+            if (Boolean.TRUE.equals(r.get("available"))) {
+                out.printf(Locale.ROOT, "backends: %s on %s: echo %.4f held-out in %.1f s (%d steps); %s %.3f steps/s; "
+                                + "max relative gradient difference from the kernels %.2e%n", name, r.get("device"),
+                        r.get("heldOutAccuracy"), r.get("seconds"), r.get("echoSteps"), r.get("largeModel"),
+                        r.get("largeStepsPerSecond"), r.get("maxRelativeGradientDifference"));
+            } else {
+                out.printf(Locale.ROOT, "backends: %s cannot run here: %s%n", name, r.get("reason"));
+            }
+            results.add(r);
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("loadAverageBefore", loadBefore);
+        doc.put("loadAverageAfter", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return write(Path.of(args.get("out", "target/bench/backends.json")), "backends", doc, results, out);
+    }
+
+    /** A backend against the kernels on the same batches, per cell and shape; exit 1 when any is outside 1e-4. */
+    private static int parity(Args args, PrintStream out) throws Exception {
+        io.seqstream.train.backend.BackendKind kind = io.seqstream.train.backend.BackendKind.parse(args.get("backend", "cuda"));
+        List<Map<String, Object>> rows = io.seqstream.bench.ParityBench.run(kind, args.integer("seed", 1));
+        boolean all = true;
+        for (Map<String, Object> r : rows) {
+            out.printf(Locale.ROOT, "parity: %s %-4s %-34s loss %.2e  gradient %.2e (%s)  state %.2e  %s%n", r.get("backend"),
+                    r.get("cell"), r.get("shape"), r.get("lossRelativeDifference"), r.get("maxRelativeGradientDifference"),
+                    r.get("worstTensor"), r.get("stateRelativeDifference"), Boolean.TRUE.equals(r.get("withinBar")) ? "ok" : "OUTSIDE 1e-4");
+            all &= Boolean.TRUE.equals(r.get("withinBar"));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("device", rows.isEmpty() ? "" : rows.get(0).get("device"));
+        doc.put("bar", io.seqstream.bench.ParityBench.BAR);
+        doc.put("allWithinBar", all);
+        write(Path.of(args.get("out", "target/bench/parity.json")), "parity", doc, rows, out);
+        return all ? 0 : 1;
     }
 
     private static String stepKey(String cell, int hidden, int k) {

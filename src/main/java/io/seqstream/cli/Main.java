@@ -101,6 +101,13 @@ public final class Main {
                          [--k 1,16,256,2048] [--seconds 2] [--torch-threads 1,2]
                  bench train: time and batches to 99 % on echo delay 4 (GRU 64, batch 50, Adam 1e-3) beside PyTorch
                          (bench/pytorch_train_echo.py) [--variants plain,curriculum] [--seed 1] [--max-seconds 600]
+                 bench backends: each training backend on echo (GRU 64: seconds to 99 %, held-out accuracy) and LSTM 512
+                         on Tiny Shakespeare (steps/s), with the gradient's difference from the kernels; a backend that
+                         cannot run here is listed with the reason; JSON to target/bench/backends.json
+                         [--backends kernels,cuda[,cpu-device]] [--large-steps 10] [--large-warmup 2] [--hidden 512]
+                         [--batch 32] [--bptt 100] [--max-seconds 600] [--data FILE]
+                 bench parity: a backend's loss, gradients and carried state against the kernels' (RNN, GRU, LSTM; up to
+                         H 512), JSON to target/bench/parity.json, exit 1 outside 1e-4 [--backend cuda|cpu-device]
                  bench determinism: does a row's output change with the number of rows (ND4J vs the own kernels)
                  bench join: a fresh product JVM joins a 2000 tokens/s feed over 1500 streams, kernel warm-up off vs on:
                          per-second input-to-output delay, JSON to target/bench/join.json

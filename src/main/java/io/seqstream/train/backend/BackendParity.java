@@ -38,9 +38,10 @@ public final class BackendParity {
     public static Result check(TrainingBackend candidate, ModelSpec spec, int batchSize, int maxLength, long seed) {
         Random rng = new Random(seed);
         Parameters p = Parameters.xavier(spec, seed);
-        // Larger weights than the initialisation, so that gates leave their linear region and differences would show.
+        // The initialisation training starts from, with every bias and weight moved off it. Larger weights would put a
+        // long RNN in its chaotic regime, where any other order of float additions (a GPU's) grows without bound.
         float[] v = p.values();
-        for (int i = 0; i < v.length; i++) v[i] = v[i] * 2f + (float) (rng.nextGaussian() * 0.05);
+        for (int i = 0; i < v.length; i++) v[i] = v[i] + (float) (rng.nextGaussian() * 0.05);
         SequenceBatch batch = batch(spec, batchSize, maxLength, rng);
         float[] state = new float[batchSize * spec.stateWidth()];
         for (int i = 0; i < state.length; i++) state[i] = (float) (rng.nextGaussian() * 0.3);
