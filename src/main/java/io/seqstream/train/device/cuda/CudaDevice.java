@@ -85,8 +85,7 @@ public final class CudaDevice implements Device {
             Nvrtc nvrtc = new Nvrtc();
             MemoryAddress module;
             try (ResourceScope compileScope = ResourceScope.newConfinedScope()) {
-                MemorySegment ptx = nvrtc.compileToPtx(source(), "kernels.cu", major, minor, compileScope);
-                module = driver.loadModule(ptx);
+                module = driver.loadModule(nvrtc.compile(source(), "kernels.cu", major, minor, compileScope));
             }
             Cublas cublas = new Cublas();
             int v = driver.driverVersion();

@@ -248,7 +248,7 @@ final class CudaDriver {
         }
     }
 
-    /** Loads a PTX (or cubin) image, NUL-terminated in native memory. */
+    /** Loads a cubin or a NUL-terminated PTX image from native memory. */
     MemoryAddress loadModule(MemorySegment image) {
         try (ResourceScope scope = ResourceScope.newConfinedScope()) {
             MemorySegment out = MemorySegment.allocateNative(8, scope);

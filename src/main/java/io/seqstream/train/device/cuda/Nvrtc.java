@@ -13,7 +13,7 @@ import jdk.incubator.foreign.MemorySegment;
 import jdk.incubator.foreign.ResourceScope;
 
 /**
- * NVRTC, the CUDA run-time compiler: compiles the device's kernels to PTX for the GPU's own compute capability at
+ * NVRTC, the CUDA run-time compiler: compiles the device's kernels for the GPU's own compute capability at
  * start-up, so no prebuilt GPU code is shipped and a GPU newer than the build machine's toolkit (Hopper, sm_90) is
  * served by the host's NVRTC and driver.
  */
@@ -25,6 +25,8 @@ final class Nvrtc {
     private final MethodHandle log;
     private final MethodHandle ptxSize;
     private final MethodHandle ptx;
+    private final MethodHandle cubinSize;
+    private final MethodHandle cubin;
     private final MethodHandle destroy;
     private final MethodHandle errorString;
     private final String library;
@@ -40,6 +42,8 @@ final class Nvrtc {
         log = lib.function("nvrtcGetProgramLog", C_INT, C_POINTER, C_POINTER);
         ptxSize = lib.function("nvrtcGetPTXSize", C_INT, C_POINTER, C_POINTER);
         ptx = lib.function("nvrtcGetPTX", C_INT, C_POINTER, C_POINTER);
+        cubinSize = lib.function("nvrtcGetCUBINSize", C_INT, C_POINTER, C_POINTER);
+        cubin = lib.function("nvrtcGetCUBIN", C_INT, C_POINTER, C_POINTER);
         destroy = lib.function("nvrtcDestroyProgram", C_INT, C_POINTER);
         errorString = lib.function("nvrtcGetErrorString", C_POINTER, C_INT);
     }
@@ -71,32 +75,47 @@ final class Nvrtc {
     }
 
     /**
-     * Compiles CUDA C source to PTX for compute_{major}{minor}.
+     * Compiles CUDA C source for the GPU: machine code (cubin) for sm_{major}{minor}, which a driver of the same CUDA
+     * major version loads even when NVRTC is a newer minor version than the driver; else PTX for compute_{major}{minor},
+     * which the driver compiles (needs a driver at least as new as NVRTC).
      *
-     * @param scope owns the returned NUL-terminated PTX image
-     * @throws CudaException with the compiler's log when it does not compile
+     * @param scope owns the returned image
+     * @throws CudaException with the compiler's logs when neither compiles
      */
-    MemorySegment compileToPtx(String source, String name, int ccMajor, int ccMinor, ResourceScope scope) {
+    MemorySegment compile(String source, String name, int ccMajor, int ccMinor, ResourceScope scope) {
+        String arch = "" + ccMajor + ccMinor;
+        try {
+            return compile(source, name, "--gpu-architecture=sm_" + arch, true, scope);
+        } catch (CudaException cubinFailed) {
+            try {
+                return compile(source, name, "--gpu-architecture=compute_" + arch, false, scope);
+            } catch (CudaException ptxFailed) {
+                throw new CudaException(cubinFailed.getMessage() + "; " + ptxFailed.getMessage());
+            }
+        }
+    }
+
+    private MemorySegment compile(String source, String name, String arch, boolean machineCode, ResourceScope scope) {
         try (ResourceScope local = ResourceScope.newConfinedScope()) {
             MemorySegment prog = MemorySegment.allocateNative(8, local);
             check((int) create.invokeExact(prog.address(), CLinker.toCString(source, local).address(),
                     CLinker.toCString(name, local).address(), 0, MemoryAddress.NULL, MemoryAddress.NULL), "nvrtcCreateProgram");
             MemoryAddress program = MemoryAccess.getAddress(prog);
             try {
-                String[] options = {"--gpu-architecture=compute_" + ccMajor + ccMinor, "--std=c++14"};
+                String[] options = {arch};
                 MemorySegment opts = MemorySegment.allocateNative(8L * options.length, local);
                 for (int i = 0; i < options.length; i++) {
                     MemoryAccess.setAddressAtOffset(opts, 8L * i, CLinker.toCString(options[i], local).address());
                 }
                 int result = (int) compile.invokeExact(program, options.length, opts.address());
                 if (result != 0) {
-                    throw new CudaException("NVRTC could not compile " + name + " for compute_" + ccMajor + ccMinor + ": "
+                    throw new CudaException("NVRTC could not compile " + name + " with " + arch + ": "
                             + programLog(program, local));
                 }
                 MemorySegment size = MemorySegment.allocateNative(8, local);
-                check((int) ptxSize.invokeExact(program, size.address()), "nvrtcGetPTXSize");
+                check((int) (machineCode ? cubinSize : ptxSize).invokeExact(program, size.address()), "nvrtcGet(CUBIN|PTX)Size");
                 MemorySegment image = MemorySegment.allocateNative(MemoryAccess.getLong(size), scope);
-                check((int) ptx.invokeExact(program, image.address()), "nvrtcGetPTX");
+                check((int) (machineCode ? cubin : ptx).invokeExact(program, image.address()), "nvrtcGet(CUBIN|PTX)");
                 return image;
             } finally {
                 MemoryAccess.setAddress(prog, program);
