@@ -17,6 +17,11 @@ log="$out/check.log"
 say() { echo "$*" | tee -a "$log"; }
 [ -x "$bundle/java/bin/java" ] || { say "gpu-check: no $bundle/java: run bench/gpu-pack.sh on a machine with a JDK first"; exit 2; }
 say "gpu-check: bundle of commit $(cat "$bundle/commit" 2>/dev/null || echo unknown)"
+# The packed runtime is the development machine's OpenJDK 17 (Debian 12): it needs glibc 2.34 or newer.
+glibc=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
+case "$glibc" in
+  2.[0-9]|2.[12][0-9]|2.3[0-3]) say "gpu-check: glibc $glibc is older than the 2.34 the packed Java runtime needs"; exit 2 ;;
+esac
 
 # 1. The device.
 if command -v nvidia-smi > /dev/null 2>&1; then

@@ -76,7 +76,7 @@ public final class Main {
                  train --task sentiment: word-level IMDb sentiment (train split only, test split scored)
                          [--cell lstm|rnn|mlp] [--glove FILE] [--data ../shared/data/imdb] [--hidden 64] [--vocab 10000]
                          [--max-words 200] [--epochs 2] [--batch 32] [--lr 3e-3] [--test-limit N] [--no-test]
-                         [--out FILE] [--report DIR] [--results CSV]
+                         [--out FILE] [--report DIR] [--results CSV] [--backend kernels|cuda|cpu-device (rnn, lstm)]
               sample     generate from a next-token model: --model FILE [--seed TEXT] [--temperature T (0 = argmax)]
                          [--max N] [--n SAMPLES] [--seed-rng N (same N, same text)]
               experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]

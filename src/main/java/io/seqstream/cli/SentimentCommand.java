@@ -82,7 +82,7 @@ final class SentimentCommand {
             model = m;
         } else {
             spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension());
-            model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41));
+            model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41), TrainCommand.backend(args));
         }
         out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
                 + settings.batchSize() + ", Adam lr " + settings.optimizer().learningRate() + ", clip " + settings.optimizer().clipNorm());
