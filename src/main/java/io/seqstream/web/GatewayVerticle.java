@@ -123,14 +123,14 @@ public final class GatewayVerticle extends VerticleBase {
     private Router router() {
         InputWriter input = new InputWriter(producer, context);
         Subscriptions subscriptions = new Subscriptions();
-        hub = new WebSocketHub(auth, web.allStreamsRate(), sources.registry(), subscriptions,
+        WebSocketHub ws = new WebSocketHub(auth, web.allStreamsRate(), sources.registry(), subscriptions,
                 new WsProtocol(views, subscriptions, input, auth));
+        hub = ws;
         GatewayRouter.Api api = new GatewayRouter.Api(new PipelinesHandler(views, recent), new ModelsHandler(views),
-                new TrainingHandler(training), new ClientsHandler(hub), new PostTextHandler(views, input),
+                new TrainingHandler(training), new ClientsHandler(ws), new PostTextHandler(views, input),
                 new SampleHandler(vertx, views));
-        WebSocketHub clients = hub;
-        HealthHandler health = new HealthHandler(vertx, admin, views, () -> clients.clients().size());
-        return GatewayRouter.create(vertx, hub, health, sources.registry(), auth, api);
+        HealthHandler health = new HealthHandler(vertx, admin, views, () -> ws.clients().size());
+        return GatewayRouter.create(vertx, ws, health, sources.registry(), auth, api);
     }
 
     /** An output committed by a processor here, or read from the outputs topics by the follower. */
