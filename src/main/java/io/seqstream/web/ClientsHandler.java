@@ -20,7 +20,7 @@ final class ClientsHandler implements Handler<RoutingContext> {
         long totalDropped = 0;
         for (WsClient c : hub.clients()) {
             totalDropped += c.dropped();
-            list.add(new JsonObject().put("id", c.id()).put("remote", String.valueOf(c.remoteAddress()))
+            list.add(new JsonObject().put("id", c.id()).put("remote", c.remoteAddress())
                     .put("subscriptions", new JsonArray(new ArrayList<>(c.subscriptions()))).put("sent", c.sent())
                     .put("dropped", c.dropped()).put("sampledOut", c.sampledOut()));
         }

@@ -62,7 +62,7 @@ final class WebSocketHub implements Handler<RoutingContext> {
     }
 
     private void open(ServerWebSocket ws, boolean mayWrite) {
-        WsClient c = new WsClient(nextClientId++, ws, mayWrite, meters, allStreamsRate);
+        WsClient c = WsClient.of(nextClientId++, ws, mayWrite, meters, allStreamsRate);
         clients.put(c.id(), c);
         open.set(clients.size());
         ws.textMessageHandler(text -> protocol.onMessage(c, text));
