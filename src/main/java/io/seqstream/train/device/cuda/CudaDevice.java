@@ -94,9 +94,10 @@ public final class CudaDevice implements Device {
                     driver.deviceName(device), ordinal, major, minor, driver.totalMemory(device) / (double) (1L << 30),
                     v / 1000, (v % 1000) / 10, nvrtc.library(), nvrtc.version(), cublas.library(), cublas.version());
             return new CudaDevice(driver, device, context, cublas, module, description);
-        } catch (CudaException e) {
+        } catch (RuntimeException e) {
+            // A missing cuBLAS or NVRTC, or kernels that do not compile: give the context back, then say why.
             driver.releasePrimaryContext(device);
-            throw new CudaUnavailableException(e.getMessage());
+            throw e instanceof CudaException ? new CudaUnavailableException(e.getMessage()) : e;
         }
     }
 
