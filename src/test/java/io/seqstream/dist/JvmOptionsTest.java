@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * src/main/dist/seqstream-java, through which the launcher and the Docker images start every seqstream JVM: the
  * options of jvm.options reach the JVM, SEQSTREAM_VECTOR=0 leaves the Vector API module out, the caller's options
- * and arguments pass through, OMP_NUM_THREADS defaults to 1.
+ * and arguments pass through, OMP_NUM_THREADS defaults to 1, the JVM's incubator warning is dropped from standard
+ * error and the rest of it kept.
  */
 class JvmOptionsTest {
     /** Run by the script under test: prints what the JVM was started with. */
@@ -26,6 +27,8 @@ class JvmOptionsTest {
             System.out.println("vector=" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
             System.out.println("omp=" + System.getenv("OMP_NUM_THREADS"));
             System.out.println("args=" + String.join("|", args));
+            System.err.println("err=kept");
+            System.err.print("partial");
         }
     }
 
@@ -37,6 +40,8 @@ class JvmOptionsTest {
         assertTrue(out.contains("omp=1"), out);
         assertTrue(out.contains("-Xmx64m"), out);
         assertTrue(out.contains("args=a b|c"), out);
+        assertFalse(out.contains("Using incubator modules"), "the JVM's warning is dropped: " + out);
+        assertTrue(out.contains("err=kept") && out.endsWith("partial"), "the rest of standard error passes: " + out);
     }
 
     @Test
@@ -46,6 +51,7 @@ class JvmOptionsTest {
         assertFalse(out.contains("jdk.incubator.vector"), out);
         assertTrue(out.contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"), out);
         assertTrue(out.contains("omp=3"), out);
+        assertTrue(out.contains("err=kept") && out.endsWith("partial"), out);
     }
 
     private static String run(Map<String, String> env) throws IOException, InterruptedException {
