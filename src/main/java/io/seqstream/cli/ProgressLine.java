@@ -14,7 +14,7 @@ final class ProgressLine {
     static final long REDRAW_EVERY_NANOS = 100_000_000L;
     /** Terminal mode: the line is cut here, since a line that wraps cannot be redrawn with a carriage return. */
     static final int WIDTH = 79;
-    private static final int BAR = 20;
+    private static final int BAR = 12;
 
     private final PrintStream out;
     private final boolean terminal;

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sample", sortOptions = false, description = "Generate text from a next-token model with the step the processors serve with.")
 final class SampleCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A next-token model file.")
+    // Checked in call(), not by picocli: a missing required option would hide an unknown one in picocli's report.
+    @Option(names = "--model", paramLabel = "FILE", description = "A next-token model file (required).")
     Path model;
     @Option(names = "--seed", paramLabel = "TEXT", description = "Text the samples continue (default none: from the start token).")
     String seed = "";
@@ -41,6 +42,7 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) throw new UsageException("sample needs --model FILE (a next-token model)");
         ModelSnapshot m = ModelSnapshot.load(model);
         NextVocabulary vocabulary;
         try {

@@ -37,7 +37,7 @@ final class TrainingProgress {
         double left = secondsLeft(fraction, p.seconds(), p.step(), stepsPerSecond);
         String time = String.format(Locale.ROOT, "%.0f s", p.seconds())
                 + (Double.isNaN(left) ? "" : String.format(Locale.ROOT, ", ~%.0f s left", left));
-        String brief = String.format(Locale.ROOT, "level %d/%d  held-out %.4f  step %d  %.0f/s  %s", p.level() + 1, levels,
+        String brief = String.format(Locale.ROOT, "level %d/%d  acc %.4f  step %d  %.0f steps/s  %s", p.level() + 1, levels,
                 p.heldOutAccuracy(), p.step(), stepsPerSecond, time);
         String full = String.format(Locale.ROOT, "  step %5d  level %d/%d (%s)  held-out accuracy %.4f  loss %.4f  %.0f steps/s  %s",
                 p.step(), p.level() + 1, levels, task.describeLevel(p.level()), p.heldOutAccuracy(), p.loss(), stepsPerSecond, time);

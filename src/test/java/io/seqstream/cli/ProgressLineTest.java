@@ -30,7 +30,7 @@ class ProgressLineTest {
         line.finish();
         assertFalse(printed().contains("\n"), "no new lines: " + printed());
         assertEquals(52, printed().chars().filter(c -> c == '\r').count(), "a carriage return per redraw, two to clear the line");
-        assertTrue(printed().contains("[####################] step 50"), printed());
+        assertTrue(printed().contains("[############] step 50"), printed());
         assertTrue(printed().endsWith("\r"), "cleared for what comes next");
     }
 
