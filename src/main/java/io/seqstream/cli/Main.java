@@ -50,6 +50,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main(), new CommandFactory(out));
         // Text such as "@bob hi" is a value, not a file of arguments to read.
         cli.setExpandAtFiles(false);
+        // As before picocli: an option given twice takes the last value (scripts append overrides).
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler(Main::wrongCommandLine);
@@ -119,6 +121,10 @@ public final class Main implements Runnable {
         if (e instanceof ConfigException) {
             err.println(command + ": configuration error: " + e.getMessage());
             return USAGE;
+        }
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            err.println(command + ": no such file: " + missing.getFile());
+            return 1;
         }
         err.println(command + ": " + e);
         e.printStackTrace(err);

@@ -57,10 +57,12 @@ final class RunCommand implements Callable<Integer> {
         if (dataDir != null) shorthands.put("app.data-dir", dataDir);
         if (instanceId != null) shorthands.put("app.instance-id", instanceId);
         if (port != null) shorthands.put("web.port", port);
-        return run(config.load(shorthands), !noDemo, duration, out);
+        // Read before anything starts: a wrong --duration should not cost a broker start.
+        Duration stopAfter = duration == null ? null : Settings.of(Map.of("--duration", duration)).duration("--duration", Duration.ZERO);
+        return run(config.load(shorthands), !noDemo, stopAfter, out);
     }
 
-    static int run(SeqstreamConfig config, boolean demo, String duration, PrintStream out) throws Exception {
+    static int run(SeqstreamConfig config, boolean demo, Duration stopAfter, PrintStream out) throws Exception {
         CompletableFuture<Running> running = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
         // Registered before the start: a SIGTERM right after "seqstream is running" still closes the product (and
@@ -85,9 +87,8 @@ final class RunCommand implements Callable<Integer> {
             }
             throw e;
         }
-        if (duration != null) {
-            Duration d = Settings.of(Map.of("--duration", duration)).duration("--duration", Duration.ZERO);
-            Thread.sleep(d.toMillis());
+        if (stopAfter != null) {
+            Thread.sleep(stopAfter.toMillis());
             Runtime.getRuntime().removeShutdownHook(hook);
             hook.run();
             return 0;
