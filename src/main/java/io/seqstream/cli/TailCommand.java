@@ -1,8 +1,7 @@
 package io.seqstream.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.stream.OutputRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,8 +21,6 @@ import picocli.CommandLine.Option;
 /** {@code tail}: prints a pipeline's committed outputs as they arrive (read_committed, no consumer group). */
 @Command(name = "tail", sortOptions = false, description = "Print a pipeline's committed outputs as they arrive (read_committed, no consumer group).")
 final class TailCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Option(names = "--pipeline", description = "Pipeline whose outputs are printed (default ${DEFAULT-VALUE}).")
     String pipeline = "echo";
     @Option(names = "--stream", paramLabel = "ID", description = "Only this stream.")
@@ -81,19 +78,19 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One line per output, e.g. {@code alice   #12  e -> c  p=0.998  echo-gru v1}. */
+    /** One line per output, e.g. {@code alice   #12  e -> c  p=0.998  echo-gru v1}; a value that is no output as it is. */
     static String describe(byte[] value) {
+        OutputRecord n;
         try {
-            JsonNode n = JSON.readTree(value);
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s #%-5d %s -> %s  p=%.3f",
-                    n.path("stream").asText(), n.path("pos").asLong(), n.path("in").asText(), n.path("out").asText(),
-                    n.path("p").asDouble()));
-            if (n.has("positive")) sb.append(String.format(Locale.ROOT, "  positive=%.3f", n.path("positive").asDouble()));
-            if (n.has("class")) sb.append("  class=").append(n.path("class").asText());
-            sb.append("  ").append(n.path("model").asText()).append(" v").append(n.path("version").asLong());
-            return sb.toString();
-        } catch (Exception e) {
+            n = OutputRecord.parse(value);
+        } catch (IllegalArgumentException e) {
             return new String(value, StandardCharsets.UTF_8);
         }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s #%-5d %s -> %s  p=%.3f",
+                n.stream(), n.pos(), n.in(), n.out() == null ? "" : n.out(), n.p()));
+        if (n.positive() != null) sb.append(String.format(Locale.ROOT, "  positive=%.3f", n.positive()));
+        if (n.label() != null) sb.append("  class=").append(n.label());
+        sb.append("  ").append(n.model()).append(" v").append(n.version());
+        return sb.toString();
     }
 }
