@@ -2,9 +2,9 @@
 # The GPU check, on a host with an NVIDIA GPU, its driver and CUDA 12 or 13 libraries (cuBLAS, NVRTC), and no Java or
 # network: it runs from target/gpu-bundle (made by bench/gpu-pack.sh and carried with the tree) and builds nothing.
 #   1. the device: nvidia-smi's name, memory, driver and compute capability
-#   2. bench parity --backend cuda: loss, every gradient and the carried state against the kernels for RNN, GRU, LSTM
+#   2. parity (bench parity --backend cuda): loss, every gradient and the carried state against the kernels for RNN, GRU, LSTM
 #      (up to H 512) on the same batches; fails outside 1e-4 relative
-#   3. bench backends: echo (GRU 64) to 99.5 % and LSTM 512 on Tiny Shakespeare, kernels and cuda
+#   3. backends (bench backends): echo (GRU 64) to 99.5 % and LSTM 512 on Tiny Shakespeare, kernels and cuda
 # Writes parity.json, backends.json, device.txt and check.log to $OUT (default target/bench/gpu). Exit 0 when every
 # step passed. SEQSTREAM_CUDA_LIBS may name the directories of libcublas/libnvrtc when the search below misses them.
 set -u
@@ -52,19 +52,18 @@ say "gpu-check: CUDA library directories: ${SEQSTREAM_CUDA_LIBS:-none found (the
 
 java() {
   "$bundle/java/bin/java" -Xmx16g --add-modules=jdk.incubator.vector,jdk.incubator.foreign \
-    --enable-native-access=ALL-UNNAMED -cp "$bundle/lib/*" io.seqstream.cli.Main "$@"
+    --enable-native-access=ALL-UNNAMED -cp "$bundle/lib/*" io.seqstream.bench.GpuCheck "$@"
 }
 status=0
 
 # 2. Parity on the GPU.
 say "gpu-check: parity (cuda against the kernels)"
-if ! java bench parity --backend cuda --out "$out/parity.json" 2>&1 | tee -a "$log"; then status=1; fi
+java parity cuda "$out/parity.json" 2>&1 | tee -a "$log"
 grep -q '"allWithinBar" : true' "$out/parity.json" 2>/dev/null || status=1
 
 # 3. The backends side by side.
 say "gpu-check: bench backends"
-java bench backends --backends kernels,cuda --data "$bundle/data/input.txt.gz" --out "$out/backends.json" \
-  ${GPU_CHECK_BACKENDS_ARGS:-} 2>&1 | tee -a "$log" || status=1
+java backends kernels,cuda "$bundle/data/input.txt.gz" "$out/backends.json" ${GPU_CHECK_LARGE_STEPS:-10} 2>&1 | tee -a "$log"
 grep -q '"backend" : "cuda"' "$out/backends.json" 2>/dev/null && ! grep -q '"available" : false' "$out/backends.json" || status=1
 
 say "gpu-check: $( [ $status -eq 0 ] && echo passed || echo FAILED ) (files in $out)"

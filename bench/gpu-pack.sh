@@ -1,6 +1,7 @@
 #!/bin/sh
 # Packs what bench/gpu-check.sh needs on a GPU host that has no Java and no network: a jlink'ed Java 17 runtime with
-# only the modules the check uses, the seqstream jar and the three Jackson jars its JSON needs, and Tiny Shakespeare.
+# only the modules the check uses, the seqstream jar and the three Jackson jars its JSON needs (the check's own entry
+# point, io.seqstream.bench.GpuCheck, loads nothing of the command line's Kafka and Vert.x), and Tiny Shakespeare.
 # Run from the repository root on a development machine (Java 17 JDK with jmods, warm Maven cache):
 #   bench/gpu-pack.sh            -> target/gpu-bundle (about 41 MB; carry it to the GPU host with the tree)
 # Nothing CUDA is packed: the GPU host's own driver, cuBLAS and NVRTC are used (see README, GPU).
@@ -12,7 +13,7 @@ rm -rf "$out"
 mkdir -p "$out/lib" "$out/data"
 cp target/seqstream.jar "$out/lib/"
 for j in jackson-annotations jackson-core jackson-databind; do
-  found=$(ls target/lib/"$j"-2*.jar 2>/dev/null | head -n 1)
+  found=$(ls target/lib/"$j"-[0-9]*.jar 2>/dev/null | head -n 1)
   [ -n "$found" ] || { echo "gpu-pack: $j is missing from target/lib" >&2; exit 1; }
   cp "$found" "$out/lib/"
 done
@@ -24,5 +25,5 @@ jlink --add-modules java.base,java.management,jdk.incubator.foreign,jdk.incubato
 git rev-parse HEAD > "$out/commit" 2>/dev/null || true
 # The check itself runs on the runtime it packed: a missing class shows up here, not on the GPU host.
 "$out/java/bin/java" --add-modules=jdk.incubator.vector,jdk.incubator.foreign --enable-native-access=ALL-UNNAMED \
-  -cp "$out/lib/*" io.seqstream.cli.Main bench parity --backend cpu-device --out target/bench/parity-cpu-device.json > /dev/null
+  -cp "$out/lib/*" io.seqstream.bench.GpuCheck parity cpu-device target/bench/parity-cpu-device.json > /dev/null
 for d in "$out" "$out/java" "$out/lib" "$out/data"; do du -sh "$d"; done
