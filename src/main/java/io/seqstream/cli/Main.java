@@ -76,7 +76,9 @@ public final class Main {
               sample     generate from a next-token model: --model FILE [--seed TEXT] [--temperature T (0 = argmax)]
                          [--max N] [--n SAMPLES] [--seed-rng N (same N, same text)]
               experiments  regenerate docs/results.md (echo, memory, temporal order) from scratch: [--out docs] [--quick]
-              eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000]
+              eval       accuracy of a saved model on fresh sequences: --model FILE --task NAME [--n 1000] [--seed 12345]
+                         echo: --stream-length N scores long single streams per position range
+                         [--streams K (default: 100,000 tokens)] [--ranges 10]
                          next-token: --task brackets|ndfa (samples judged: [--n 1000] [--temperature 0.5] [--max 500])
                          or --task shakespeare (held-out bits per character)
                          --task sentiment: on the IMDb test split [--data DIR] [--test-limit N]

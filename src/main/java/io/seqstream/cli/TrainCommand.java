@@ -21,9 +21,6 @@ import java.util.Map;
 
 /** {@code train}: trains a model on a generated task, reports held-out accuracy, saves the model (and a report). */
 final class TrainCommand {
-    /** Echo's bar is more than 99 % per token: a level is passed at 99.5 %, clear of it. */
-    static final double ECHO_THRESHOLD = 0.995;
-
     private TrainCommand() {
     }
 
@@ -46,8 +43,10 @@ final class TrainCommand {
         String modelName = args.get("name", TaskCatalog.defaultModelName(name, cell));
         Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
         Path report = args.has("report") ? Path.of(args.get("report", "")) : null;
-        double threshold = args.decimal("threshold", name.startsWith("echo") ? ECHO_THRESHOLD : 0.99);
-        return train(task, spec, opt, settings, curriculum, threshold, modelName, outFile, report, out) ? 0 : 1;
+        double threshold = args.decimal("threshold", TaskCatalog.levelThreshold(task));
+        double top = args.decimal("top-threshold", TaskCatalog.topThreshold(task));
+        Curriculum c = curriculum ? new Curriculum(task.levelCount(), threshold, Curriculum.DEFAULT_MIX, top) : Curriculum.none(task.topLevel(), top);
+        return train(task, spec, opt, settings, c, modelName, outFile, report, out) ? 0 : 1;
     }
 
     /** Trains the product's echo model (GRU, fixed delay) as {@code run} does on first start. */
@@ -56,14 +55,12 @@ final class TrainCommand {
         Task task = TaskCatalog.task(variable ? "echo-variable" : "echo", delay, 0);
         ModelSpec spec = TaskCatalog.spec(task, CellType.GRU, hidden, 1);
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(maxSteps).withSeed(seed);
-        return train(task, spec, new OptimizerConfig(3e-3, 1.0, 0), settings, true, ECHO_THRESHOLD,
+        return train(task, spec, new OptimizerConfig(3e-3, 1.0, 0), settings, TaskCatalog.curriculum(task, true),
                 variable ? "echo-variable-gru" : "echo-gru", outFile, reportDir, out);
     }
 
-    static boolean train(Task task, ModelSpec spec, OptimizerConfig opt, TaskTrainer.Settings settings, boolean withCurriculum,
-                         double threshold, String modelName, Path outFile, Path reportDir, PrintStream out) throws Exception {
-        Curriculum curriculum = withCurriculum ? new Curriculum(task.levelCount(), threshold, Curriculum.DEFAULT_MIX)
-                : Curriculum.none(task.topLevel(), threshold);
+    static boolean train(Task task, ModelSpec spec, OptimizerConfig opt, TaskTrainer.Settings settings, Curriculum curriculum,
+                         String modelName, Path outFile, Path reportDir, PrintStream out) throws Exception {
         TrainingLog log = new TrainingLog();
         TaskTrainer.Result r = new TaskTrainer(task, spec, opt, settings).train(curriculum, log,
                 p -> out.printf(Locale.ROOT, "  step %5d  level %d (%s)  held-out accuracy %.4f  loss %.4f  %.1f s%n",
@@ -71,16 +68,20 @@ final class TrainCommand {
         ModelMetadata meta = TaskCatalog.metadata(modelName, task, spec).withVersion(1, r.steps(), r.level(),
                 Map.of("heldOutAccuracy", r.heldOutAccuracy(), "seconds", r.seconds(), "examples", (double) r.examples()));
         new ModelSnapshot(meta, r.parameters()).save(outFile);
-        out.printf(Locale.ROOT, "%s: held-out accuracy %.4f at %s after %d steps (%d sequences, %.1f s)%s; saved %s%n",
-                modelName, r.heldOutAccuracy(), task.describeLevel(r.level()), r.steps(), r.examples(), r.seconds(),
-                r.solved() ? "" : " - did NOT reach " + threshold, outFile);
+        out.printf(Locale.ROOT, "%s: held-out accuracy %.4f (%s) at %s after %d steps (%d sequences, %.1f s)%s; saved %s%n",
+                modelName, r.heldOutAccuracy(), r.heldOutScore(), task.describeLevel(r.level()), r.steps(), r.examples(), r.seconds(),
+                r.solved() ? "" : " - did NOT reach " + curriculum.thresholdAt(curriculum.topLevel()), outFile);
         if (reportDir != null) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("task", task.name());
             s.put("model", spec.cell() + " hidden " + spec.hidden() + ", " + spec.layers() + " layer(s)");
             s.put("optimiser", "Adam lr " + opt.learningRate() + ", global-norm clip " + opt.clipNorm());
             s.put("batch", String.valueOf(settings.batchSize()));
-            s.put("curriculum", withCurriculum ? "levels " + task.levelCount() + ", threshold " + threshold + ", 20 % earlier levels" : "none");
+            s.put("curriculum", curriculum.enabled() ? "levels " + task.levelCount() + ", threshold " + curriculum.threshold()
+                    + " (top level " + curriculum.thresholdAt(curriculum.topLevel()) + "), 20 % earlier levels"
+                    : "none, top level at " + curriculum.thresholdAt(curriculum.topLevel()));
+            s.put("stopping rule", "a level passes when a check on held-out data reaches its threshold and a fresh set of "
+                    + task.unitsToPass() + (task.unitsToPass() == Task.PASS_SEQUENCES ? " sequences" : " tokens") + " confirms it");
             Table table = new Table("held-out accuracy", "level reached", "steps", "sequences", "seconds", "solved")
                     .row(String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy()), task.describeLevel(r.level()), String.valueOf(r.steps()),
                             String.valueOf(r.examples()), String.format(Locale.ROOT, "%.1f", r.seconds()), String.valueOf(r.solved()));
