@@ -66,7 +66,8 @@ public final class Main {
               train      train a model on a generated task and save it:
                          --task echo|echo-variable|memory|order-6a|order-6b [--cell rnn|gru|lstm] [--hidden H]
                          [--layers L] [--lr R] [--clip NORM] [--batch B] [--no-curriculum] [--max-length L (memory)]
-                         [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
+                         [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--seed N] [--out FILE] [--report DIR]
+                         [--threshold T (levels below the top)] [--top-threshold T (order 0.9992, echo 0.9995, memory 0.99)]
                          next-token: --task brackets|ndfa|shakespeare [--hidden H] [--lr R] [--batch B] [--bptt W]
                          [--no-curriculum] [--max-steps N] [--max-seconds S] [--data FILE] [--out FILE] [--report DIR]
                  train --task sentiment: word-level IMDb sentiment (train split only, test split scored)

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * (truncated when a window is set), clipping and Adam through the {@link Optimizer}, and a held-out check every few
  * steps on sequences generated from a separate seed that training never draws from. A level passes only when a
  * check above its threshold is confirmed on a set of {@link Task#unitsToPass()} held-out units (2560 sequences,
- * 100,000 echo tokens) drawn fresh for that confirmation from a third seed; a failed confirmation at the top level
- * halves the learning rate (down to 1/8 of it). Training stops when the top level passes, or at the step or time budget.
+ * 100,000 echo tokens) drawn fresh for that confirmation from a third seed. At the top level the learning rate
+ * halves (down to 1/8 of it) on a failed confirmation and, once a check reached the lower levels' threshold, after
+ * {@link #PATIENCE} checks without a new best. Training stops when the top level passes, or at the step or time budget.
  */
 public final class TaskTrainer {
 
@@ -76,6 +77,8 @@ public final class TaskTrainer {
 
     /** Training tokens after which a held-out check is due even when evalEvery steps have not passed. */
     static final long CHECK_TOKENS = 200_000;
+    /** Top-level checks without a new best before the learning rate is halved. */
+    static final int PATIENCE = 10;
 
     private final Task task;
     private final ModelSpec spec;
@@ -149,6 +152,8 @@ public final class TaskTrainer {
         private final Random rng = new Random(settings.seed());
         private final HeldOut heldOut = new HeldOut(task, settings.heldOut(), settings.seed() * 0x9E3779B97F4A7C15L + 17);
         private final double initialRate = optimizerConfig.learningRate();
+        private double bestTopCheck = Double.NEGATIVE_INFINITY;
+        private int sinceBest;
         private long steps;
         private long examples;
         private long tokens;
@@ -185,17 +190,35 @@ public final class TaskTrainer {
             int level = curriculum.current();
             double bar = curriculum.thresholdAt(level);
             HeldOut.Evaluation e = heldOut.evaluate(evalNet, params, level);
+            if (level == curriculum.topLevel()) watchPlateau(e.accuracy());
             if (!(e.accuracy() >= bar && e.criticalCorrect())) {
                 curriculum.observe(Math.min(e.accuracy(), bar - 1e-9));
                 return e;
             }
             Score fresh = heldOut.confirm(evalNet, params, level);
-            if (!(fresh.accuracy() >= bar) && level == curriculum.topLevel()) {
-                // Close to the bar, the steps are too large to settle on it: a smaller one helps more than more steps.
-                opt.setLearningRate(Math.max(initialRate / 8, opt.learningRate() / 2));
-            }
+            if (!(fresh.accuracy() >= bar) && level == curriculum.topLevel()) lowerLearningRate();
             curriculum.observe(fresh.accuracy());
             return e.confirmedBy(fresh);
+        }
+
+        /**
+         * At the top level, once a check has reached the threshold of the levels below (close to the bar, not while
+         * still learning), {@link #PATIENCE} checks without a new best lower the learning rate.
+         */
+        private void watchPlateau(double accuracy) {
+            if (!(Math.max(accuracy, bestTopCheck) >= curriculum.threshold())) return;
+            if (accuracy > bestTopCheck) {
+                bestTopCheck = accuracy;
+                sinceBest = 0;
+            } else if (++sinceBest >= PATIENCE) {
+                lowerLearningRate();
+                sinceBest = 0;
+            }
+        }
+
+        // Close to the bar the steps are too large to settle on it: a smaller one helps more than more steps.
+        private void lowerLearningRate() {
+            opt.setLearningRate(Math.max(initialRate / 8, opt.learningRate() / 2));
         }
 
         /** Held-out check at a given level, without touching the curriculum. */
