@@ -273,7 +273,8 @@ public final class Experiments {
         sb.append("Every number below comes from one run of `./seqstream experiments --out docs")
                 .append(options.quick() ? " --quick" : "").append("` on a 2-core machine (")
                 .append(Runtime.getRuntime().availableProcessors()).append(" cores seen by the JVM), two trainings at a time, ")
-                .append(String.format(Locale.ROOT, "%.1f minutes in all", minutes)).append(". Accuracy is per token (positions >= the ")
+                .append(String.format(Locale.ROOT, "%.1f minutes in all, load average %.0f over the last 15 minutes when it finished",
+                        minutes, loadAverage15())).append(". Accuracy is per token (positions >= the ")
                 .append("delay) for echo, per sequence for memory and temporal order. **Stopping rule**: every 50 steps (or 200,000 ")
                 .append("training tokens) a check on held-out sequences from a seed training never draws from; when it reaches the ")
                 .append("level's threshold, a fresh set of 2560 sequences (memory, order) or 100,000 tokens (echo) from a third seed ")
@@ -345,6 +346,15 @@ public final class Experiments {
         }
         sb.append("```\n\nEvery other run's commands are in its report.\n");
         return sb.toString();
+    }
+
+    /** The 15-minute load average (from /proc/loadavg where there is one): how busy the machine was, to read the seconds by. */
+    private static double loadAverage15() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[2]);
+        } catch (IOException | RuntimeException e) {
+            return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        }
     }
 
     private static String lengthOf(Outcome o) {
