@@ -108,16 +108,17 @@ public final class TrainerVerticle extends VerticleBase {
     }
 
     private static OnlineLearner learner(SeqstreamConfig app, String bootstrap, SeqstreamConfig.Trainer config, ModelMetadata m,
-                                         Parameters params, TrainingMeters meters) {
+                                         Parameters params, int startLevel, TrainingMeters meters) {
         OptimizerConfig opt = new OptimizerConfig(config.learningRate(), config.clipNorm(), 0);
         switch (config.source()) {
             case CURRICULUM -> {
                 Task task = TaskCatalog.task(config.task(), config.delay(), 200);
                 TaskTrainer trainer = new TaskTrainer(task, m.spec(), opt,
                         TaskTrainer.Settings.defaults().withBatchSize(config.batchSize()).withSeed(config.seed()).withHeldOut(HELD_OUT));
-                Curriculum curriculum = config.curriculum() ? new Curriculum(task.levelCount(), 0.99, Curriculum.DEFAULT_MIX)
-                        : Curriculum.none(task.topLevel(), 0.99);
-                return new CurriculumLearner(trainer.session(params, curriculum), task.name(), HELD_OUT);
+                // A version that passed levels goes on from the last of them: starting again at the shortest would
+                // spend the first versions relearning what it knows, and judge them on the top level meanwhile.
+                Curriculum curriculum = TaskCatalog.curriculum(task, config.curriculum()).resumeAt(Math.min(startLevel, task.topLevel()));
+                return new CurriculumLearner(trainer.session(params, curriculum), task.name());
             }
             case TOPIC -> {
                 String topic = config.topic().isEmpty() ? "train." + m.name() : config.topic();
@@ -252,7 +253,8 @@ public final class TrainerVerticle extends VerticleBase {
         Double acc = base.metadata().metrics().get("heldOutAccuracy");
         version = base.metadata().version();
         publishedAccuracy = scratch || acc == null ? Double.NEGATIVE_INFINITY : acc;
-        OnlineLearner learner = learner(app, bootstrap, config, base.metadata(), params, meters);
+        OnlineLearner learner = learner(app, bootstrap, config, base.metadata(), params, scratch ? 0 : Math.max(0, base.metadata().level()),
+                meters);
         LOG.info("trainer for {} (term {}) continues from v{}{} on {}", start.metadata().name(), term, version,
                 scratch ? " with fresh weights" : base == newest ? " (newest published)" : "", learner.describe());
         return learner;
