@@ -1,15 +1,13 @@
 package io.seqstream.cli;
 
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.KafkaClients;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code produce}: sends text to a stream of a pipeline's input topic, with optional control and delay headers, or
@@ -23,11 +21,8 @@ final class ProduceCommand {
         SeqstreamConfig.Pipeline p = config.pipeline(args.get("pipeline", "echo"));
         String topic = args.get("topic", p.inputTopic());
         String bootstrap = TailCommand.bootstrap(config);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         int sent = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.of(bootstrap).idempotentProducer().build()) {
             if (!args.positional().isEmpty()) {
                 if (!args.has("stream") && !args.has("topic")) throw new Args.UsageException("--stream ID is required with TEXT");
                 send(producer, topic, args.get("stream", null), String.join(" ", args.positional()), args);

@@ -3,17 +3,15 @@ package io.seqstream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.KafkaClients;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** {@code tail}: prints a pipeline's committed outputs as they arrive (read_committed, no consumer group). */
 final class TailCommand {
@@ -33,13 +31,9 @@ final class TailCommand {
         long max = args.integer("max", Integer.MAX_VALUE);
         Duration timeout = io.seqstream.config.Settings.of(java.util.Map.of("t", args.get("timeout", "0")))
                 .duration("t", Duration.ZERO);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(config));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         long seen = 0;
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.of(bootstrap(config)).consumer().build()) {
             List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, p.outputTopic(), Duration.ofSeconds(30));
             consumer.assign(tps);
             if (args.flag("from-beginning")) consumer.seekToBeginning(tps);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.InstanceOwnership;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.BatchedStep;
 import io.seqstream.model.text.NextVocabulary;
@@ -13,6 +14,7 @@ import io.seqstream.state.ChangelogReader;
 import io.seqstream.state.Checkpoints;
 import io.seqstream.state.KafkaChangelogReader;
 import io.seqstream.state.StateTable;
+import io.seqstream.util.BackgroundLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,20 +25,16 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -47,8 +45,6 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +77,7 @@ public final class PipelineProcessor implements AutoCloseable {
     public enum Status { STARTING, RUNNING, RESTARTING, FENCED, STOPPED }
 
     private final SeqstreamConfig.Pipeline pipeline;
-    private final String bootstrap;
+    private final KafkaClients clients;
     private final String transactionalId;
     private final String groupId;
     private final String groupInstanceId;
@@ -112,8 +108,7 @@ public final class PipelineProcessor implements AutoCloseable {
     private ChangelogReader changelog;
     private Checkpoints checkpoints;
     private final java.nio.file.Path checkpointDir;
-    private Thread thread;
-    private volatile boolean running = true;
+    private volatile BackgroundLoop thread;
     private volatile Status status = Status.STARTING;
     private volatile String lastError;
     private InstanceOwnership ownership = InstanceOwnership.SOLE;
@@ -136,7 +131,7 @@ public final class PipelineProcessor implements AutoCloseable {
     public PipelineProcessor(SeqstreamConfig config, SeqstreamConfig.Pipeline pipeline, String bootstrap, int index,
                              ServedModel model, ServingMeters meters, OutputSink sink) {
         this.pipeline = pipeline;
-        this.bootstrap = bootstrap;
+        this.clients = KafkaClients.of(bootstrap);
         String app = config.app().name();
         String instance = config.app().instanceId();
         this.transactionalId = app + "-" + pipeline.name() + "-" + instance + "-" + index;
@@ -179,9 +174,8 @@ public final class PipelineProcessor implements AutoCloseable {
 
     /** Starts the processing thread; the future completes once the transactional producer is initialised. */
     public CompletableFuture<Void> start() {
-        thread = new Thread(this::run, "seqstream-" + pipeline.name() + "-" + transactionalId);
-        thread.setDaemon(true);
-        thread.start();
+        thread = BackgroundLoop.named("seqstream-" + pipeline.name() + "-" + transactionalId)
+                .wakeup(this::wakeConsumer).joinTimeout(Duration.ofSeconds(30)).start(this::run);
         return started;
     }
 
@@ -207,7 +201,7 @@ public final class PipelineProcessor implements AutoCloseable {
 
     /** Whether the processing thread is up and processing (started, not fenced, not stopped). */
     public boolean alive() {
-        return thread != null && thread.isAlive() && started.isDone() && !started.isCompletedExceptionally()
+        return thread != null && thread.alive() && started.isDone() && !started.isCompletedExceptionally()
                 && status != Status.FENCED;
     }
 
@@ -246,10 +240,10 @@ public final class PipelineProcessor implements AutoCloseable {
         producerMeters.bindTo(clientMeterRegistry);
     }
 
-    private void run() {
+    private void run(BackgroundLoop loop) {
         try {
-            consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            changelog = new KafkaChangelogReader(bootstrap, pipeline.stateTopic(), transactionalId + "-restore");
+            consumer = newConsumer();
+            changelog = new KafkaChangelogReader(clients.bootstrap(), pipeline.stateTopic(), transactionalId + "-restore");
             checkpoints = new Checkpoints(checkpointDir, pipeline.checkpointInterval(), () -> model.spec(), changelog);
             producer = newProducer();
             bindConsumerMeters();
@@ -264,7 +258,7 @@ public final class PipelineProcessor implements AutoCloseable {
             return;
         }
         try {
-            supervise();
+            supervise(loop);
         } finally {
             if (status != Status.FENCED) status = Status.STOPPED;
             closeClients();
@@ -272,20 +266,20 @@ public final class PipelineProcessor implements AutoCloseable {
     }
 
     /** The processing loop under supervision: unexpected errors restart it from the committed offsets. */
-    private void supervise() {
+    private void supervise(BackgroundLoop loop) {
         int failures = 0;
-        while (running) {
+        while (loop.running()) {
             try {
                 boolean isolate = failures >= ISOLATE_AFTER;
                 long commitsBefore = txn.commits;
-                loop(isolate);
-                if (!running) break;
+                loop(loop, isolate);
+                if (!loop.running()) break;
                 if (txn.commits > commitsBefore) failures = 0;
             } catch (WakeupException e) {
-                if (!running) break;
+                if (!loop.running()) break;
             } catch (RuntimeException e) {
-                if (fenced(e)) return;
-                if (!running) break;
+                if (fenced(loop, e)) return;
+                if (!loop.running()) break;
                 failures++;
                 meters.restarted();
                 status = Status.RESTARTING;
@@ -295,9 +289,9 @@ public final class PipelineProcessor implements AutoCloseable {
                 try {
                     restartProcessing();
                 } catch (WakeupException w) {
-                    if (!running) break;
+                    if (!loop.running()) break;
                 } catch (RuntimeException again) {
-                    if (fenced(again)) return;
+                    if (fenced(loop, again)) return;
                     LOG.warn("pipeline {}: restart failed, trying again ({})", pipeline.name(), again.toString());
                 }
                 sleep(Math.min(5_000L, 100L << Math.min(6, failures - 1)));
@@ -314,13 +308,13 @@ public final class PipelineProcessor implements AutoCloseable {
     }
 
     /** True (and the thread marked fenced) when the error says another process holds this instance's id. */
-    private boolean fenced(Throwable e) {
+    private boolean fenced(BackgroundLoop loop, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof FencedElsewhere) {
                 status = Status.FENCED;
                 lastError = t.getMessage();
                 txn.clear();
-                running = false;
+                loop.requestStop();
                 LOG.error("pipeline {}: {}", pipeline.name(), t.getMessage());
                 return true;
             }
@@ -332,8 +326,8 @@ public final class PipelineProcessor implements AutoCloseable {
      * Polls and processes until stopped, returning normally after one isolated batch (so the supervisor can count
      * it as a success). Unexpected errors propagate to {@link #supervise()}.
      */
-    private void loop(boolean isolate) {
-        while (running) {
+    private void loop(BackgroundLoop loop, boolean isolate) {
+        while (loop.running()) {
             if (!txn.open) {
                 applyOfferedModel();
                 restoreSettledPartitions();
@@ -775,60 +769,36 @@ public final class PipelineProcessor implements AutoCloseable {
         return out;
     }
 
-    private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(pipeline.maxPollRecords()));
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeout.toMillis()));
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeout.toMillis() / 5)));
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
         // Incremental rebalancing: a member keeps (and keeps processing) the partitions that stay with it; only the
         // partitions that move are revoked, committed for and restored.
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        return p;
+        return clients.consumer().group(groupId).staticMember(groupInstanceId).clientId(transactionalId).fromEarliest()
+                .maxPollRecords(pipeline.maxPollRecords()).sessionTimeout(sessionTimeout).cooperative().build();
     }
 
     /**
      * The transactional producer's settings, in one place so that the benchmarks' Kafka-only reference loop runs
      * with exactly what a processor runs with.
      */
-    public static Properties producerConfig(String bootstrap, String transactionalId, Duration transactionTimeout) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
-        return p;
+    public static KafkaClients.ProducerBuilder producerSettings(KafkaClients clients, String transactionalId, Duration transactionTimeout) {
+        return clients.transactionalProducer(transactionalId, transactionTimeout).clientId(transactionalId)
+                .linger(Duration.ofMillis(5)).batchBytes(256 * 1024);
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Properties p = producerConfig(bootstrap, transactionalId, transactionTimeout);
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        created.initTransactions();
-        return created;
+        return producerSettings(clients, transactionalId, transactionTimeout).build();
     }
 
     /** Stops the thread (committing its open transaction) and closes the clients (the group moves on at once). */
     @Override
     public void close() {
-        running = false;
-        if (consumer != null) consumer.wakeup();
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BackgroundLoop t = thread;
+        if (t != null) t.stop();
+    }
+
+    private void wakeConsumer() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) c.wakeup();
     }
 
     private void closeClients() {
