@@ -2,7 +2,7 @@ package io.seqstream.bench;
 
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.KafkaClients;
-import io.seqstream.stream.PipelineProcessor;
+import io.seqstream.stream.TransactionalOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * A running exactly-once consume-&gt;produce loop with no model work, as a live reference beside the pipeline: one
  * output of the echo output's size per input, carrying the input's timestamp as {@code "ts"} (as echo outputs do)
  * so the same reader measures both; the pipeline's max.poll.records, producer settings
- * ({@link PipelineProcessor#producerConfig}) and transaction bounds: a transaction spans polls and commits when the
+ * ({@link TransactionalOutput#settings}) and transaction bounds: a transaction spans polls and commits when the
  * commit interval has passed since it began, as soon as a poll finds nothing more (the input is
  * drained; while a transaction is open it polls without waiting, as the pipeline does) or when it holds max-transaction-records.
  */
@@ -47,7 +47,7 @@ final class KafkaOnlyLoop implements AutoCloseable {
         byte[] prefix = ("{\"pad\":\"" + "x".repeat(Math.max(0, bounds.outputBytes() - FIXED_BYTES)) + "\",\"ts\":")
                 .getBytes(StandardCharsets.UTF_8);
         KafkaClients clients = KafkaClients.of(bootstrap);
-        KafkaProducer<byte[], byte[]> producer = PipelineProcessor.producerSettings(clients, transactionalId,
+        KafkaProducer<byte[], byte[]> producer = TransactionalOutput.settings(clients, transactionalId,
                 SeqstreamConfig.of(Map.of()).kafka().transactionTimeout()).build();
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer().group(group).fromEarliest()
                 .maxPollRecords(bounds.maxPollRecords()).build();
