@@ -207,6 +207,23 @@ class WaveEngineTest {
     }
 
     @Test
+    void shouldNameTheEvictedStreamsThatMustComeBackBeforeTheirTokens() {
+        WaveEngine engine = new WaveEngine(carry, meters, V1);
+        StateTable table = table();
+        add(engine, "a", "ab");
+        add(engine, "b", "c");
+        run(engine, table);
+        table.setChangelogOffsetAt(table.slot("a"), 41);
+        table.commit();
+        table.evictIdleBefore(Long.MAX_VALUE);
+
+        add(engine, "a", "d");
+        add(engine, "new", "e");
+        assertEquals(Map.of("a", StateTable.pack(0, 41)), engine.coldLocations(table),
+                "only the evicted stream with a changelog record comes back; a new one starts from zero");
+    }
+
+    @Test
     void shouldForgetPendingTokensWhenCleared() {
         WaveEngine engine = new WaveEngine(carry, meters, V1);
         StateTable table = table();
