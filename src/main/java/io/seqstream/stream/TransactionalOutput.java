@@ -157,8 +157,6 @@ public final class TransactionalOutput implements AutoCloseable {
         }
     }
 
-    String transactionalId() { return transactionalId; }
-
     @Override
     public void close() {
         closeQuietly(producerMeters);
