@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.seqstream.cli.TrainCommand.or;
+
 /**
  * {@code train --task sentiment} and {@code eval --task sentiment}: word-level IMDb sentiment models (MLP baseline,
  * Elman RNN, LSTM; embedding from scratch or from GloVe) trained on the IMDb train split only (a validation part
@@ -42,27 +44,25 @@ final class SentimentCommand {
     private SentimentCommand() {
     }
 
-    static int train(Args args, PrintStream out) throws Exception {
-        Path data = Path.of(args.get("data", "../shared/data/imdb"));
-        String cellName = args.get("cell", "lstm").toLowerCase(Locale.ROOT);
+    static int train(TrainCommand a, PrintStream out) throws Exception {
+        Path data = Path.of(or(a.data, "../shared/data/imdb"));
+        String cellName = or(a.cell, "lstm").toLowerCase(Locale.ROOT);
         boolean mlp = cellName.equals("mlp");
         CellType cell = mlp ? null : CellType.parse(cellName);
-        if (cell == CellType.GRU) throw new Args.UsageException("sentiment models are mlp, rnn or lstm");
-        Path glovePath = args.has("glove") ? Path.of(args.get("glove", "")) : null;
-        int hidden = args.integer("hidden", 64);
-        int embed = args.integer("embed", 50);
-        int vocabSize = args.integer("vocab", 10_000);
-        long seed = args.integer("seed", 1);
-        SentimentTrainer.Settings settings = new SentimentTrainer.Settings(args.integer("max-words", 200),
-                args.integer("batch", 32), args.integer("epochs", 2),
-                new OptimizerConfig(args.decimal("lr", 3e-3), args.decimal("clip", 1.0), 0), seed,
-                Duration.ofSeconds(args.integer("max-seconds", 3600)), args.integer("eval-every", 200),
-                args.integer("token-budget", 40_000));
+        if (cell == CellType.GRU) throw new UsageException("sentiment models are mlp, rnn or lstm");
+        Path glovePath = a.glove;
+        int hidden = or(a.hidden, 64);
+        int embed = a.embed;
+        int vocabSize = a.vocab;
+        long seed = or(a.seed, 1);
+        SentimentTrainer.Settings settings = new SentimentTrainer.Settings(a.maxWords, or(a.batch, 32), a.epochs,
+                new OptimizerConfig(or(a.lr, 3e-3), or(a.clip, 1.0), 0), seed, Duration.ofSeconds(or(a.maxSeconds, 3600)),
+                or(a.evalEvery, 200), a.tokenBudget);
         String embedding = glovePath == null ? "scratch" : "glove";
-        String modelName = args.get("name", "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
+        String modelName = or(a.name, "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
 
         long t0 = System.nanoTime();
-        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500), seed);
+        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), a.validation, seed);
         TokenizerSpec vocab = SentimentSetup.vocabulary(split.train(), vocabSize);
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
         Encoded train = Encoded.of(tok, split.train());
@@ -76,7 +76,7 @@ final class SentimentCommand {
         if (mlp) {
             MlpModel m = new MlpModel(vocab.symbols().size(), embed, hidden, seed + 41);
             if (glove != null) {
-                if (glove.dimension() != embed) throw new Args.UsageException("--embed must be " + glove.dimension() + " with this GloVe file");
+                if (glove.dimension() != embed) throw new UsageException("--embed must be " + glove.dimension() + " with this GloVe file");
                 SentimentSetup.initialiseFromGlove(m.values(), m.embeddingOffset(), vocab, glove, seed + 42);
             }
             model = m;
@@ -86,11 +86,17 @@ final class SentimentCommand {
         }
         out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
                 + settings.batchSize() + ", Adam lr " + settings.optimizer().learningRate() + ", clip " + settings.optimizer().clipNorm());
-        SentimentTrainer.Result r = SentimentTrainer.train(model, train, validation, settings, out::println);
+        SentimentTrainer.Result r;
+        ProgressLine progress = ProgressLine.on(out);
+        try {
+            r = SentimentTrainer.train(model, train, validation, settings, progress::line);
+        } finally {
+            progress.finish();
+        }
         out.printf(Locale.ROOT, "  trained in %.1f s: %d updates, best validation accuracy %.4f after update %d%n",
                 r.seconds(), r.steps(), r.validationAccuracy(), r.bestStep());
 
-        Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
+        Path outFile = or(a.out, Path.of("models/" + modelName + ".model"));
         if (spec != null) { // saved before the test run, and again below with the test figures in its metadata
             new ModelSnapshot(SentimentSetup.metadata(modelName, spec, vocab, r.steps(),
                     Map.of("validationAccuracy", r.validationAccuracy(), "trainSeconds", r.seconds())),
@@ -98,9 +104,9 @@ final class SentimentCommand {
         }
         SentimentEvaluation.Result test = null;
         double evalSeconds = Double.NaN;
-        if (!args.flag("no-test")) {
+        if (!a.noTest) {
             long e0 = System.nanoTime();
-            test = testEvaluation(model, tok, data, args.integer("test-limit", 0), settings.tokenBudget());
+            test = testEvaluation(model, tok, data, a.testLimit, settings.tokenBudget());
             evalSeconds = (System.nanoTime() - e0) / 1e9;
             printTest(out, modelName, test, evalSeconds);
         }
@@ -124,14 +130,14 @@ final class SentimentCommand {
             new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
             out.println("  saved " + outFile);
         }
-        if (args.has("results")) {
-            Path csv = Path.of(args.get("results", ""));
+        if (a.results != null) {
+            Path csv = a.results;
             if (csv.toAbsolutePath().getParent() != null) Files.createDirectories(csv.toAbsolutePath().getParent());
             if (!Files.exists(csv)) Files.writeString(csv, CSV_HEADER + "\n");
             Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
             out.println("  row appended to " + csv);
         }
-        if (args.has("report")) {
+        if (a.report != null) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("data", "IMDb train split (" + train.size() + " training, " + validation.size() + " validation reviews); test split for the results");
             s.put("model", model.describe());
@@ -145,20 +151,20 @@ final class SentimentCommand {
             t.row(f4(r.validationAccuracy()), test == null ? "-" : f4(test.finalAccuracy()), test == null ? "-" : f4(test.accuracy()[0]),
                     test == null ? "-" : f4(test.accuracy()[1]), test == null ? "-" : f4(test.accuracy()[2]),
                     test == null ? "-" : String.valueOf(test.reviews()), f1(r.seconds()), f1(evalSeconds));
-            out.println("report: " + new ReportWriter(Path.of(args.get("report", ""))).write(modelName, "Training " + modelName, s, t, r.log(),
+            out.println("report: " + new ReportWriter(a.report).write(modelName, "Training " + modelName, s, t, r.log(),
                     "In the log and the plot, \"held-out\" is the validation accuracy on whole reviews and \"level\" the epoch."));
         }
         return 0;
     }
 
-    static int eval(Args args, PrintStream out) throws Exception {
-        Path file = Path.of(args.get("model", "models/sentiment-lstm.model"));
+    static int eval(EvalCommand a, PrintStream out) throws Exception {
+        Path file = or(a.model, Path.of("models/sentiment-lstm.model"));
         ModelSnapshot m = ModelSnapshot.load(file);
-        if (!"sentiment".equals(m.metadata().task())) throw new Args.UsageException(file + " is not a sentiment model");
+        if (!"sentiment".equals(m.metadata().task())) throw new UsageException(file + " is not a sentiment model");
         Tokenizer tok = io.seqstream.model.text.Tokenizers.from(m.metadata().tokenizer());
         long e0 = System.nanoTime();
         SentimentEvaluation.Result test = testEvaluation(new RecurrentModel(m.parameters()), tok,
-                Path.of(args.get("data", "../shared/data/imdb")), args.integer("test-limit", 0), args.integer("token-budget", 40_000));
+                Path.of(or(a.data, "../shared/data/imdb")), a.testLimit, a.tokenBudget);
         printTest(out, m.metadata().name() + " v" + m.metadata().version(), test, (System.nanoTime() - e0) / 1e9);
         return 0;
     }

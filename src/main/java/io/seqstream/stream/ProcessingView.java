@@ -4,8 +4,9 @@ import io.seqstream.serve.ServedModel;
 import java.util.Set;
 
 /**
- * What a processing thread shows of itself to other threads (health, the gateway's API): read-only, each value a
- * recent snapshot of the thread's own state, never a way to change it.
+ * What one processing thread shows the rest of the product while it runs: its status, the model it serves, the
+ * partitions, lag and streams it holds. Read-only and safe to call from any thread (values are recent estimates), so
+ * the web gateway and health checks never need the processing loop itself.
  */
 public interface ProcessingView {
 
