@@ -16,8 +16,10 @@ import io.seqstream.train.online.LabelledTopicFeed;
 import io.seqstream.train.online.LiveStreamFeed;
 import io.seqstream.train.online.OnlineLearner;
 import io.seqstream.train.task.Task;
+import io.seqstream.util.BackgroundLoop;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -50,8 +52,7 @@ public final class TrainerVerticle extends VerticleBase {
     private final Lineage lineage;
     private final String instanceId;
     private final TrainingMeters meters;
-    private Thread thread;
-    private volatile boolean running = true;
+    private BackgroundLoop thread;
     private volatile boolean poison;
     private volatile long version;
     private volatile double publishedAccuracy;
@@ -146,22 +147,21 @@ public final class TrainerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        thread = new Thread(this::loop, "seqstream-trainer-" + start.metadata().name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = BackgroundLoop.named("seqstream-trainer-" + start.metadata().name()).joinTimeout(Duration.ofSeconds(30))
+                .start(this::loop);
         return Future.succeededFuture();
     }
 
     @Override
     public Future<?> stop() {
-        running = false;
+        thread.requestStop();
         return vertx.executeBlocking(() -> {
-            thread.join(30_000);
+            thread.stop();
             return null;
         });
     }
 
-    private void loop() {
+    private void loop(BackgroundLoop loop) {
         String name = start.metadata().name();
         // Loading ND4J's natives takes seconds: done here, off the event loop.
         LOG.info("trainer for {}: ND4J backend {} (the step and BPTT kernels run in plain Java on the CPU)", name, Nd4jInfo.backend());
@@ -171,7 +171,7 @@ public final class TrainerVerticle extends VerticleBase {
         long lastLog = System.nanoTime();
         long lastPublish = System.nanoTime() - config.minPublishInterval().toNanos();
         try {
-            while (running) {
+            while (loop.running()) {
                 long now = lineage.term();
                 if (now != term) {
                     learner = close(learner);
