@@ -5,7 +5,6 @@ import io.seqstream.model.ModelSpec;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.model.text.NextVocabulary;
-import io.seqstream.train.Curriculum;
 import io.seqstream.train.Optimizer;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.TaskTrainer;
@@ -23,16 +22,13 @@ import java.util.Map;
 
 /**
  * Each training backend on the same work: echo as {@code run} trains it on first start (GRU 64, delay 4, batch 50,
- * Adam 3e-3, clip 1, curriculum over lengths 5, 10, 20 passed at 99.5 %) trained until it passes, held-out accuracy (evaluated on the kernels, as the served model would be),
+ * Adam 3e-3, clip 1, the task's curriculum and stopping rule) trained until it passes, held-out accuracy (evaluated on the kernels, as the served model would be),
  * the gradient's largest per-tensor difference from the kernels on the same batches (echo's GRU 64 and the large
  * model), and steady-state updates per second of a larger model: LSTM 512 on Tiny Shakespeare, 32 strips, BPTT
  * windows of 100 characters, a fixed number of steps after uncounted warm-up steps. A backend that cannot run here
  * is listed with the reason.
  */
 public final class BackendBench {
-    /** The bar of the product's echo model (TrainCommand.ECHO_THRESHOLD). */
-    static final double ECHO_THRESHOLD = 0.995;
-
     private BackendBench() {
     }
 
@@ -67,7 +63,7 @@ public final class BackendBench {
 
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withSeed(plan.seed()).withMaxTime(plan.echoMaxTime());
         TaskTrainer.Result r = new TaskTrainer(echo, echoSpec, new OptimizerConfig(3e-3, 1.0, 0), settings, kind)
-                .train(new Curriculum(echo.levelCount(), ECHO_THRESHOLD, Curriculum.DEFAULT_MIX), null, null);
+                .train(io.seqstream.train.TaskCatalog.curriculum(echo, true), null, null);
         row.put("seconds", r.seconds());
         row.put("heldOutAccuracy", r.heldOutAccuracy());
         row.put("echoSteps", r.steps());

@@ -34,6 +34,12 @@ public final class Optimizer {
 
     public double learningRate() { return adam.learningRate(); }
 
+    /** Changes Adam's step size from the next update on (its moment estimates are kept). */
+    public void setLearningRate(double lr) {
+        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, was " + lr);
+        adam.setLearningRate(lr);
+    }
+
     /** Updates skipped because the loss or gradient was NaN or infinite. */
     public long skippedSteps() { return skipped; }
 
