@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.Readout;
 import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.SequenceBatch;
@@ -14,6 +15,8 @@ import io.seqstream.train.task.EchoTask;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TaskTrainerTest {
 
@@ -33,9 +36,10 @@ class TaskTrainerTest {
         assertTrue(log.rows().stream().allMatch(row -> row.clippedGradNorm() <= 1.0 + 1e-6));
     }
 
-    @Test
-    void shouldCarryStateAcrossTruncatedWindowsExactlyAsOneFullPass() {
-        ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 5, 3).withLayers(2);
+    @ParameterizedTest
+    @EnumSource(Readout.class)
+    void shouldCarryStateAcrossTruncatedWindowsExactlyAsOneFullPass(Readout readout) {
+        ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 5, 3).withLayers(2).withReadout(readout);
         Parameters p = Parameters.xavier(spec, 3);
         Random rng = new Random(2);
         int[][] in = new int[3][12];
