@@ -43,7 +43,8 @@ final class NextTaskCommand {
                 args.integer("max-steps", (int) d.maxSteps()), Duration.ofSeconds(args.integer("max-seconds", (int) d.maxTime().toSeconds())),
                 args.integer("eval-every", d.evalEvery()), args.integer("seed", (int) d.seed()), d.curriculum() && !args.flag("no-curriculum"),
                 args.integer("bptt", d.bptt()), args.integer("train-size", d.trainSize()), args.integer("held-out", d.heldOutSize()),
-                args.decimal("stop-at", d.stopAt()));
+                args.decimal("stop-at", d.stopAt()), args.decimal("lr-final", d.finalLearningRate() == d.learningRate() ? args.decimal("lr", d.learningRate()) : d.finalLearningRate()),
+                args.decimal("check-temperature", d.checkTemperature()), args.integer("check-samples", d.checkSamples()));
         String name = args.get("name", task);
         Path file = Path.of(args.get("out", "models/" + name + ".model"));
         Path reportDir = args.has("report") ? Path.of(args.get("report", "")) : null;
@@ -77,17 +78,24 @@ final class NextTaskCommand {
             Language language = Language.named(task);
             o = trainer.trainLanguage(language, name, out::println);
             NextTokenEvaluation.Judged j = NextTokenEvaluation.judge(o.snapshot().parameters(), language, SAMPLES, TEMPERATURE, MAX_LENGTH, evalSeed);
-            out.printf(Locale.ROOT, "%s: %d samples at temperature %.1f from the start token: %d %s (%.1f %%), %d %s (%.1f %%), %d ended%n",
-                    name, j.n(), TEMPERATURE, j.accepted(), language.acceptsName(), 100 * j.acceptedShare(), j.secondary(),
-                    language.secondaryName(), 100 * j.secondaryShare(), j.ended());
+            NextTokenEvaluation.Judged j1 = NextTokenEvaluation.judge(o.snapshot().parameters(), language, SAMPLES, 1.0, MAX_LENGTH, evalSeed);
+            for (NextTokenEvaluation.Judged x : List.of(j, j1)) {
+                out.printf(Locale.ROOT, "%s: %d samples at temperature %.1f from the start token (seed %d): %d %s (%.1f %%), %d %s (%.1f %%), %d ended%n",
+                        name, x.n(), x == j ? TEMPERATURE : 1.0, evalSeed, x.accepted(), language.acceptsName(), 100 * x.acceptedShare(),
+                        x.secondary(), language.secondaryName(), 100 * x.secondaryShare(), x.ended());
+            }
             settings.put("data", s.trainSize() + " generated training strings (seed " + s.seed() + "), " + s.heldOutSize()
                     + " held-out strings from a separate seed");
             settings.put("training", "epochs of length-bucketed batches, bucket order shuffled each epoch"
                     + (s.curriculum() ? "; curriculum: longest input 12, 25, 50, then all (one epoch each)" : ""));
-            table = new Table(language.acceptsName() + " (of " + SAMPLES + ")", language.secondaryName(), "held-out bits/token",
+            settings.put("stopping", "once " + s.checkSamples() + " check samples at temperature " + s.checkTemperature()
+                    + " (a seed of their own, never the judged samples' " + evalSeed + ") are >= " + s.stopAt() + " " + language.acceptsName()
+                    + ", judged every " + 3 * s.evalEvery() + " steps after the curriculum");
+            table = new Table(language.acceptsName() + " (of " + SAMPLES + ", temperature " + TEMPERATURE + ")", language.secondaryName(),
+                    language.acceptsName() + " at temperature 1.0", "held-out bits/token",
                     "held-out next-token accuracy", "steps", "sequences", "seconds", "stopped by")
-                    .row(pct(j.acceptedShare()), pct(j.secondaryShare()), f4(o.heldOut().bitsPerToken()), f4(o.heldOut().accuracy()),
-                            String.valueOf(o.steps()), String.valueOf(o.examples()), f1(o.seconds()), o.stopped());
+                    .row(pct(j.acceptedShare()), pct(j.secondaryShare()), pct(j1.acceptedShare()), f4(o.heldOut().bitsPerToken()),
+                            f4(o.heldOut().accuracy()), String.valueOf(o.steps()), String.valueOf(o.examples()), f1(o.seconds()), o.stopped());
             StringBuilder sb = new StringBuilder(curve(o));
             sb.append("## Samples\n\nThe first 20 of the ").append(SAMPLES).append(" samples at temperature ").append(TEMPERATURE)
                     .append(" from the start token (sampling seed ").append(evalSeed).append("):\n\n```\n");
@@ -98,7 +106,9 @@ final class NextTaskCommand {
         var spec = o.snapshot().metadata().spec();
         settings.put("model", "LSTM, hidden " + spec.hidden() + ", " + spec.layers() + " layer(s), one-hot input, "
                 + spec.vocab() + " symbols (start, end and the characters), " + o.snapshot().parameters().values().length + " parameters");
-        settings.put("optimiser", "Adam lr " + s.learningRate() + ", global L2-norm clip " + s.clipNorm() + ", batch " + s.batchSize());
+        settings.put("optimiser", "Adam lr " + s.learningRate() + (s.finalLearningRate() == s.learningRate() ? ""
+                : " cosine to " + s.finalLearningRate() + " over " + s.maxSteps() + " steps") + ", global L2-norm clip " + s.clipNorm()
+                + ", batch " + s.batchSize());
         settings.put("loss", "mean cross-entropy per token (padding masked)");
         settings.put("budget", s.maxSteps() + " steps or " + s.maxTime().toSeconds() + " s; " + Runtime.getRuntime().availableProcessors()
                 + " cores seen by the JVM, one training thread");

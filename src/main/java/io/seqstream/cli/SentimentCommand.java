@@ -5,6 +5,7 @@ import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.Parameters;
+import io.seqstream.model.Readout;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.model.text.Tokenizer;
 import io.seqstream.train.OptimizerConfig;
@@ -53,11 +54,14 @@ final class SentimentCommand {
         int embed = args.integer("embed", 50);
         int vocabSize = args.integer("vocab", 10_000);
         long seed = args.integer("seed", 1);
+        Readout readout = Readout.parse(args.get("readout", "last"));
+        if (mlp && readout != Readout.LAST) throw new Args.UsageException("--readout is for rnn and lstm models");
+        double lr = args.decimal("lr", 3e-3);
         SentimentTrainer.Settings settings = new SentimentTrainer.Settings(args.integer("max-words", 200),
                 args.integer("batch", 32), args.integer("epochs", 2),
-                new OptimizerConfig(args.decimal("lr", 3e-3), args.decimal("clip", 1.0), 0), seed,
+                new OptimizerConfig(lr, args.decimal("clip", 1.0), 0), seed,
                 Duration.ofSeconds(args.integer("max-seconds", 3600)), args.integer("eval-every", 200),
-                args.integer("token-budget", 40_000));
+                args.integer("token-budget", 40_000), args.decimal("lr-final", lr), args.decimal("word-dropout", 0));
         String embedding = glovePath == null ? "scratch" : "glove";
         String modelName = args.get("name", "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
 
@@ -81,11 +85,12 @@ final class SentimentCommand {
             }
             model = m;
         } else {
-            spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension());
+            spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension()).withReadout(readout);
             model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41));
         }
         out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
-                + settings.batchSize() + ", Adam lr " + settings.optimizer().learningRate() + ", clip " + settings.optimizer().clipNorm());
+                + settings.batchSize() + ", Adam lr " + lrText(settings) + ", clip " + settings.optimizer().clipNorm()
+                + (settings.wordDropout() > 0 ? ", word dropout " + settings.wordDropout() : ""));
         SentimentTrainer.Result r = SentimentTrainer.train(model, train, validation, settings, out::println);
         out.printf(Locale.ROOT, "  trained in %.1f s: %d updates, best validation accuracy %.4f after update %d%n",
                 r.seconds(), r.steps(), r.validationAccuracy(), r.bestStep());
@@ -138,7 +143,8 @@ final class SentimentCommand {
             s.put("embedding", glovePath == null ? "trained from scratch" : "initialised from " + glovePath.getFileName() + ", trained");
             s.put("training words", "last " + settings.maxWords() + " of each review, label scored at the true last word");
             s.put("batches", settings.batchSize() + " reviews, length-bucketed");
-            s.put("optimiser", "Adam lr " + settings.optimizer().learningRate() + ", global-norm clip " + settings.optimizer().clipNorm());
+            s.put("optimiser", "Adam lr " + lrText(settings) + ", global-norm clip " + settings.optimizer().clipNorm());
+            if (settings.wordDropout() > 0) s.put("word dropout", settings.wordDropout() + " of the training words replaced by <unk>, drawn per batch");
             s.put("epochs", String.valueOf(settings.epochs()));
             Table t = new Table("validation accuracy", "test accuracy", "running acc. 25 %", "50 %", "75 %", "test reviews",
                     "training s", "evaluation s");
@@ -180,6 +186,11 @@ final class SentimentCommand {
         out.printf(Locale.ROOT, "  %s on %d IMDb test reviews: accuracy %.4f; running accuracy after 25 %% %.4f, 50 %% %.4f, 75 %% %.4f"
                 + " of the words; log loss %.4f (%.1f s)%n", name, t.reviews(), t.finalAccuracy(), t.accuracy()[0], t.accuracy()[1],
                 t.accuracy()[2], t.meanLogLoss(), seconds);
+    }
+
+    private static String lrText(SentimentTrainer.Settings s) {
+        double lr = s.optimizer().learningRate();
+        return s.finalLearningRate() == lr ? String.valueOf(lr) : lr + " cosine to " + s.finalLearningRate() + " over " + s.epochs() + " epochs";
     }
 
     private static String f4(double v) { return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v); }

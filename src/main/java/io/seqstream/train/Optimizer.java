@@ -34,6 +34,9 @@ public final class Optimizer {
 
     public double learningRate() { return adam.learningRate(); }
 
+    /** Changes the step size from the next update on (a schedule's job). */
+    public void setLearningRate(double lr) { adam.setLearningRate(lr); }
+
     /** Updates skipped because the loss or gradient was NaN or infinite. */
     public long skippedSteps() { return skipped; }
 
