@@ -66,7 +66,10 @@ final class SentimentCommand {
         String modelName = args.get("name", "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
 
         long t0 = System.nanoTime();
-        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500), seed);
+        // The validation part and the vocabulary depend on the split seed only, so runs of other training seeds are
+        // compared (and ensembled) on the same validation reviews.
+        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500),
+                args.integer("split-seed", 1));
         TokenizerSpec vocab = SentimentSetup.vocabulary(split.train(), vocabSize);
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
         Encoded train = Encoded.of(tok, split.train());
@@ -154,6 +157,54 @@ final class SentimentCommand {
             out.println("report: " + new ReportWriter(Path.of(args.get("report", ""))).write(modelName, "Training " + modelName, s, t, r.log(),
                     "In the log and the plot, \"held-out\" is the validation accuracy on whole reviews and \"level\" the epoch."));
         }
+        return 0;
+    }
+
+    /**
+     * {@code train --task sentiment-ensemble --members A,B[,...]}: trained models of one shape and vocabulary folded into
+     * one servable model that reads their mean logits; each member and the merge are scored on the validation part
+     * (the same carving as their training), the merge on the test split.
+     */
+    static int ensemble(Args args, PrintStream out) throws Exception {
+        Path data = Path.of(args.get("data", "../shared/data/imdb"));
+        List<String> files = List.of(args.get("members", "").split(","));
+        if (files.size() < 2 || files.stream().anyMatch(String::isBlank)) throw new Args.UsageException("--members needs two or more model files, comma-separated");
+        List<ModelSnapshot> members = new java.util.ArrayList<>();
+        for (String f : files) members.add(ModelSnapshot.load(Path.of(f.trim())));
+        TokenizerSpec vocab = members.get(0).metadata().tokenizer();
+        for (ModelSnapshot m : members) {
+            if (!"sentiment".equals(m.metadata().task())) throw new Args.UsageException(m.metadata().name() + " is not a sentiment model");
+            if (!m.metadata().tokenizer().equals(vocab)) throw new Args.UsageException(m.metadata().name() + " has another vocabulary");
+        }
+        Tokenizer tok = SentimentSetup.tokenizer(vocab);
+        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500),
+                args.integer("split-seed", 1));
+        Encoded validation = Encoded.of(tok, split.validation());
+        int budget = args.integer("token-budget", 40_000);
+        for (ModelSnapshot m : members) {
+            out.printf(Locale.ROOT, "  member %s: validation accuracy %.4f%n", m.metadata().name(),
+                    SentimentEvaluation.evaluate(new RecurrentModel(m.parameters()), validation, budget).finalAccuracy());
+        }
+        Parameters merged = io.seqstream.model.EnsembleMerge.merge(members.stream().map(ModelSnapshot::parameters).toList());
+        RecurrentModel model = new RecurrentModel(merged);
+        double val = SentimentEvaluation.evaluate(model, validation, budget).finalAccuracy();
+        String name = args.get("name", "sentiment-ensemble");
+        out.printf(Locale.ROOT, "%s (%s): validation accuracy %.4f on %d reviews%n", name, model.describe(), val, validation.size());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("validationAccuracy", val);
+        if (!args.flag("no-test")) {
+            long e0 = System.nanoTime();
+            SentimentEvaluation.Result test = testEvaluation(model, tok, data, args.integer("test-limit", 0), budget);
+            printTest(out, name, test, (System.nanoTime() - e0) / 1e9);
+            metrics.put("testAccuracy", test.finalAccuracy());
+            metrics.put("testAccuracy25", test.accuracy()[0]);
+            metrics.put("testAccuracy50", test.accuracy()[1]);
+            metrics.put("testAccuracy75", test.accuracy()[2]);
+        }
+        long steps = members.stream().mapToLong(m -> m.metadata().step()).sum();
+        Path file = Path.of(args.get("out", "models/" + name + ".model"));
+        new ModelSnapshot(SentimentSetup.metadata(name, merged.spec(), vocab, steps, metrics), merged).save(file);
+        out.println("  saved " + file);
         return 0;
     }
 

@@ -31,6 +31,7 @@ final class TrainCommand {
         String name = args.get("task", "echo");
         if (NextTaskCommand.handles(name)) return NextTaskCommand.train(args, out);
         if (name.equals("sentiment")) return SentimentCommand.train(args, out);
+        if (name.equals("sentiment-ensemble")) return SentimentCommand.ensemble(args, out);
         Task task = TaskCatalog.task(name, args.integer("delay", 4), args.integer("max-length", 200));
         CellType cell = args.has("cell") ? CellType.parse(args.get("cell", "")) : TaskCatalog.defaultCell(name);
         ModelSpec spec = TaskCatalog.spec(task, cell, args.integer("hidden", TaskCatalog.defaultHidden(name)), args.integer("layers", 1));
