@@ -68,8 +68,8 @@ public final class Main {
                          [--layers L] [--lr R] [--clip NORM] [--batch B] [--no-curriculum] [--max-length L (memory)]
                          [--delay D (echo)] [--bptt W] [--max-steps N] [--max-seconds S] [--out FILE] [--report DIR]
                          next-token: --task brackets|ndfa|shakespeare [--hidden H] [--lr R] [--lr-final R] [--batch B]
-                         [--bptt W] [--no-curriculum] [--max-steps N] [--max-seconds S] [--stop-at 0.998]
-                         [--check-temperature 1.0] [--check-samples 1000] [--data FILE] [--out FILE] [--report DIR]
+                         [--bptt W] [--no-curriculum] [--max-steps N] [--max-seconds S] [--stop-at 0.999]
+                         [--check-temperature 1.0] [--check-samples 2000] [--data FILE] [--out FILE] [--report DIR]
                  train --task sentiment: word-level IMDb sentiment (train split only, test split scored)
                          [--cell lstm|rnn|mlp] [--glove FILE] [--data ../shared/data/imdb] [--hidden 64] [--vocab 10000]
                          [--max-words 200] [--epochs 2] [--batch 32] [--lr 3e-3] [--lr-final R (cosine)]

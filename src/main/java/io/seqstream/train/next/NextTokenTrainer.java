@@ -58,8 +58,8 @@ public final class NextTokenTrainer {
         }
 
         public static Settings language() {
-            return new Settings(64, 1, 1e-2, 1.0, 32, 4000, Duration.ofMinutes(10), 100, 1, true, 0, 20_000, 2000, 0.998,
-                    1e-3, 1.0, 1000);
+            return new Settings(64, 1, 1e-2, 1.0, 32, 5000, Duration.ofMinutes(10), 100, 1, true, 0, 20_000, 2000, 0.999,
+                    5e-4, 1.0, 2000);
         }
 
         public static Settings corpus() {
