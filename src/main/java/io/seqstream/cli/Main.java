@@ -73,7 +73,8 @@ public final class Main {
                  train --task sentiment: word-level IMDb sentiment (train split only, test split scored)
                          [--cell lstm|rnn|mlp] [--glove FILE] [--data ../shared/data/imdb] [--hidden 64] [--vocab 10000]
                          [--max-words 200] [--epochs 2] [--batch 32] [--lr 3e-3] [--lr-final R (cosine)]
-                         [--readout last|mean] [--word-dropout P] [--seed 1] [--split-seed 1] [--test-limit N] [--no-test]
+                         [--readout last|mean] [--word-dropout P] [--seed 1] [--split-seed 1]
+                         [--split-blocks N (validation of whole id blocks)] [--test-limit N] [--no-test]
                          [--out FILE] [--report DIR] [--results CSV]
                  train --task sentiment-ensemble --members A.model,B.model[,...]: one servable model reading the
                          members' mean logits, scored on validation, then the test split [--no-test] [--out FILE]

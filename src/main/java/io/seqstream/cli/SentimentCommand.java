@@ -68,8 +68,7 @@ final class SentimentCommand {
         long t0 = System.nanoTime();
         // The validation part and the vocabulary depend on the split seed only, so runs of other training seeds are
         // compared (and ensembled) on the same validation reviews.
-        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500),
-                args.integer("split-seed", 1));
+        SentimentSetup.Split split = split(args, data);
         TokenizerSpec vocab = SentimentSetup.vocabulary(split.train(), vocabSize);
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
         Encoded train = Encoded.of(tok, split.train());
@@ -177,8 +176,7 @@ final class SentimentCommand {
             if (!m.metadata().tokenizer().equals(vocab)) throw new Args.UsageException(m.metadata().name() + " has another vocabulary");
         }
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
-        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), args.integer("validation", 2500),
-                args.integer("split-seed", 1));
+        SentimentSetup.Split split = split(args, data);
         Encoded validation = Encoded.of(tok, split.validation());
         int budget = args.integer("token-budget", 40_000);
         for (ModelSnapshot m : members) {
@@ -231,6 +229,15 @@ final class SentimentCommand {
             test.addAll(pos);
         }
         return SentimentEvaluation.evaluate(model, Encoded.of(tok, test), budget);
+    }
+
+    /** The validation part: random reviews, or with {@code --split-blocks N} blocks of N consecutive ids (whole movies). */
+    private static SentimentSetup.Split split(Args args, Path data) throws Exception {
+        int blocks = args.integer("split-blocks", 0);
+        List<Review> all = ImdbLoader.train(data);
+        int v = args.integer("validation", 2500);
+        long seed = args.integer("split-seed", 1);
+        return blocks > 0 ? SentimentSetup.blockSplit(all, v, seed, blocks) : SentimentSetup.split(all, v, seed);
     }
 
     private static void printTest(PrintStream out, String name, SentimentEvaluation.Result t, double seconds) {
