@@ -1,6 +1,7 @@
 package io.seqstream.bench;
 
 import io.seqstream.kafka.Partitions;
+import io.seqstream.stream.OutputRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -81,7 +82,7 @@ final class CommittedOutputLog implements AutoCloseable {
         if (s < 0 || s >= seen.length) {
             unknownStreams++;
         } else {
-            long pos = number(v, "\"pos\":");
+            long pos = number(v, "\"" + OutputRecord.POS + "\":");
             if (pos >= 0 && pos < Integer.MAX_VALUE) {
                 if (seen[s].get((int) pos)) duplicates++;
                 else {
@@ -99,10 +100,11 @@ final class CommittedOutputLog implements AutoCloseable {
         }
         partition[size] = r.partition();
         receivedMs[size] = now;
-        tsMs[size] = number(v, "\"ts\":");
+        tsMs[size] = number(v, "\"" + OutputRecord.TS + "\":");
         size++;
     }
 
+    /** A whole-number field of an {@link OutputRecord}, scanned without parsing: the bench reads millions of them. */
     private static long number(String json, String field) {
         int i = json.lastIndexOf(field);
         if (i < 0) return -1;

@@ -8,31 +8,92 @@ import io.seqstream.train.task.Score;
 import io.seqstream.train.task.Task;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code eval}: a saved model's accuracy on fresh sequences of a task, level by level. */
-final class EvalCommand {
-    private EvalCommand() {
+import static io.seqstream.cli.TrainCommand.or;
+
+/**
+ * {@code eval}: a saved model's accuracy on fresh sequences of a task, level by level (next-token and sentiment models
+ * through {@link NextTaskCommand} and {@link SentimentCommand}).
+ */
+@Command(name = "eval", sortOptions = false, description = {"Score a saved model on data its training never saw.",
+        "generated tasks: accuracy per level on fresh sequences",
+        "brackets, ndfa: samples judged by the language; shakespeare: held-out bits per character",
+        "sentiment: the IMDb test split"})
+final class EvalCommand implements Callable<Integer> {
+    private static final List<String> COMMON = List.of("--task", "--model");
+    static final Set<String> GENERATED = TaskOptions.names(COMMON, "--n", "--seed", "--delay", "--max-length");
+    static final Set<String> NEXT = TaskOptions.names(COMMON, "--n", "--seed", "--temperature", "--max", "--held-out", "--data");
+    static final Set<String> SENTIMENT = TaskOptions.names(COMMON, "--data", "--test-limit", "--token-budget");
+
+    @Option(names = "--task", paramLabel = "TASK", description = "The task the model was trained on (default ${DEFAULT-VALUE}).")
+    String task = "echo";
+    @Option(names = "--model", paramLabel = "FILE", description = "Model file (default models/echo.model, models/TASK.model for "
+            + "next-token tasks, models/sentiment-lstm.model).")
+    Path model;
+    @Option(names = "--n", paramLabel = "N", description = "Sequences per level, or samples judged (default ${DEFAULT-VALUE}).")
+    int n = 1000;
+    @Option(names = "--seed", description = "Seed of the fresh data (default 12345; next-token 2024).")
+    Integer seed;
+    @Option(names = "--delay", paramLabel = "D", description = "Echo: the delay (default ${DEFAULT-VALUE}).")
+    int delay = 4;
+    @Option(names = "--max-length", paramLabel = "L", description = "Memory: the longest sequence (default ${DEFAULT-VALUE}).")
+    int maxLength = 200;
+    @Option(names = "--temperature", paramLabel = "T", description = "Brackets, ndfa: sampling temperature (default 0.5).")
+    Double temperature;
+    @Option(names = "--max", paramLabel = "N", description = "Brackets, ndfa: longest sample (default 500).")
+    Integer max;
+    @Option(names = "--held-out", paramLabel = "N", description = "Brackets, ndfa: fresh strings scored in bits per token (default 2000).")
+    Integer heldOut;
+    @Option(names = "--data", paramLabel = "PATH", description = "Shakespeare: the text; sentiment: the IMDb directory.")
+    String data;
+    @Option(names = "--test-limit", paramLabel = "N", description = "Sentiment: score only N test reviews (0 = all).")
+    int testLimit = 0;
+    @Option(names = "--token-budget", paramLabel = "N", description = "Sentiment: words per evaluation batch (default ${DEFAULT-VALUE}).")
+    int tokenBudget = 40_000;
+    @Mixin
+    HelpOption help;
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream out;
+
+    EvalCommand(PrintStream out) {
+        this.out = out;
     }
 
-    static int run(Args args, PrintStream out) throws Exception {
-        if (NextTaskCommand.handles(args.get("task", ""))) return NextTaskCommand.eval(args, out);
-        if ("sentiment".equals(args.get("task", ""))) return SentimentCommand.eval(args, out);
-        ModelSnapshot m = ModelSnapshot.load(Path.of(args.get("model", "models/echo.model")));
-        String name = args.get("task", "echo");
-        Task task = TaskCatalog.task(name, args.integer("delay", 4), args.integer("max-length", 200));
-        int n = args.integer("n", 1000);
-        Random rng = new Random(args.integer("seed", 12345));
+    @Override
+    public Integer call() throws Exception {
+        if (NextTaskCommand.handles(task)) {
+            TaskOptions.check(spec, task, NEXT);
+            return NextTaskCommand.eval(this, out);
+        }
+        if (task.equals("sentiment")) {
+            TaskOptions.check(spec, task, SENTIMENT);
+            return SentimentCommand.eval(this, out);
+        }
+        TaskOptions.check(spec, task, GENERATED);
+        ModelSnapshot m = ModelSnapshot.load(or(model, Path.of("models/echo.model")));
+        Task t = TaskCatalog.task(task, delay, maxLength);
+        Random rng = new Random(or(seed, 12345));
         Network net = new Network(m.metadata().spec());
-        out.printf(Locale.ROOT, "%s v%d on %s, %d fresh sequences per level:%n", m.metadata().name(), m.metadata().version(), task.name(), n);
-        for (int level = 0; level < task.levelCount(); level++) {
+        out.printf(Locale.ROOT, "%s v%d on %s, %d fresh sequences per level:%n", m.metadata().name(), m.metadata().version(), t.name(), n);
+        for (int level = 0; level < t.levelCount(); level++) {
             Score total = Score.ZERO;
             for (int done = 0; done < n; done += 100) {
-                SequenceBatch b = task.batch(level, Math.min(100, n - done), rng);
-                total = total.plus(task.score(b, net.predict(m.parameters(), b)));
+                SequenceBatch b = t.batch(level, Math.min(100, n - done), rng);
+                total = total.plus(t.score(b, net.predict(m.parameters(), b)));
             }
-            out.printf(Locale.ROOT, "  %-28s accuracy %.4f (%s)%n", task.describeLevel(level), total.accuracy(), total);
+            out.printf(Locale.ROOT, "  %-28s accuracy %.4f (%s)%n", t.describeLevel(level), total.accuracy(), total);
         }
         return 0;
     }

@@ -12,35 +12,69 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench failover}: kill -9 of product instances under a steady feed (see {@link FailoverBench}); prints a
  * short table and writes target/bench/failover.json.
  */
-final class FailoverCommand {
-    private FailoverCommand() {
+@Command(name = "failover", sortOptions = false, description = {"kill -9 of 2 of 3 instances under a paced feed: worst delay, "
+        + "pauses, restart time, exactly-once; JSON to target/bench/failover.json."})
+final class FailoverCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "FILE", description = "Model file; trained first when missing (default ${DEFAULT-VALUE}).")
+    Path model = Path.of("models/echo.model");
+    @Option(names = "--instances", paramLabel = "N", description = "Product instances (default ${DEFAULT-VALUE}).")
+    int instances = 3;
+    @Option(names = "--victims", paramLabel = "IDS", description = "Instances killed, one after the other (default ${DEFAULT-VALUE}).")
+    String victims = "i2,i3";
+    @Option(names = "--streams", paramLabel = "N", description = "Streams fed (default ${DEFAULT-VALUE}).")
+    int streams = 1500;
+    @Option(names = "--rate", paramLabel = "N", description = "Tokens per second fed (default ${DEFAULT-VALUE}).")
+    double rate = 2000;
+    @Option(names = "--warm", paramLabel = "S", description = "Seconds before the first kill (default ${DEFAULT-VALUE}).")
+    int warm = 20;
+    @Option(names = "--down", paramLabel = "S", description = "Seconds a victim stays down (default ${DEFAULT-VALUE}).")
+    int down = 10;
+    @Option(names = "--after", paramLabel = "S", description = "Seconds of feed after the last restart (default ${DEFAULT-VALUE}).")
+    int after = 30;
+    @Option(names = "--drain", paramLabel = "S", description = "Seconds the reader waits for the last outputs at most (default ${DEFAULT-VALUE}).")
+    int drain = 300;
+    @Option(names = "--instance-heap", paramLabel = "SIZE", description = "-Xmx of each instance (default ${DEFAULT-VALUE}).")
+    String instanceHeap = "1g";
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting for every instance; repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+    @Option(names = "--out", paramLabel = "FILE", description = "JSON result (default ${DEFAULT-VALUE}).")
+    Path outFile = Path.of("target/bench/failover.json");
+    @Mixin
+    HelpOption help;
+
+    private final PrintStream out;
+
+    FailoverCommand(PrintStream out) {
+        this.out = out;
     }
 
-    static int run(Args args, PrintStream out) throws Exception {
-        Path model = Path.of(args.get("model", "models/echo.model"));
+    @Override
+    public Integer call() throws Exception {
         if (!Files.isRegularFile(model)) {
             out.println("No model at " + model + ": training the echo model first (as ./seqstream run does)");
             TrainCommand.trainEcho(4, false, 64, model, null, 20_000, 1, out);
         }
         // --set on the bench command line goes to every instance (the broker is the bench's own).
-        List<String> settings = new ArrayList<>();
-        args.configOverrides().forEach((k, v) -> {
-            if (!k.equals("kafka.bootstrap")) settings.add(k + "=" + v);
+        List<String> instanceSettings = new ArrayList<>();
+        settings.forEach((k, v) -> {
+            if (!k.trim().equals("kafka.bootstrap")) instanceSettings.add(k.trim() + "=" + v.trim());
         });
-        FailoverBench.Options o = new FailoverBench.Options(model, args.integer("instances", 3),
-                List.of(args.get("victims", "i2,i3").split(",")), args.integer("streams", 1500), args.decimal("rate", 2000),
-                Duration.ofSeconds(args.integer("warm", 20)), Duration.ofSeconds(args.integer("down", 10)),
-                Duration.ofSeconds(args.integer("after", 30)), Duration.ofSeconds(args.integer("drain", 300)),
-                args.get("instance-heap", "1g"), settings);
+        FailoverBench.Options o = new FailoverBench.Options(model, instances, List.of(victims.split(",")), streams, rate,
+                Duration.ofSeconds(warm), Duration.ofSeconds(down), Duration.ofSeconds(after), Duration.ofSeconds(drain),
+                instanceHeap, instanceSettings);
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Map<String, Object> result = FailoverBench.run(o, out);
         print(result, out);
-        Path file = Path.of(args.get("out", "target/bench/failover.json"));
+        Path file = outFile;
         Files.createDirectories(file.toAbsolutePath().getParent());
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("benchmark", "failover");

@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
+import static io.seqstream.cli.TrainCommand.or;
+
 /**
  * {@code train} and {@code eval} for the next-token tasks: brackets and ndfa (judged by 1000 samples at
  * temperature 0.5 from the start token) and shakespeare (held-out bits per character on the last 10 %).
@@ -34,31 +36,36 @@ final class NextTaskCommand {
 
     static boolean handles(String task) { return NAMES.contains(task); }
 
-    static int train(Args args, PrintStream out) throws Exception {
-        String task = args.get("task", "");
+    static int train(TrainCommand a, PrintStream out) throws Exception {
+        String task = a.task;
         boolean corpus = task.equals("shakespeare");
         NextTokenTrainer.Settings d = corpus ? NextTokenTrainer.Settings.corpus() : NextTokenTrainer.Settings.language();
-        NextTokenTrainer.Settings s = new NextTokenTrainer.Settings(args.integer("hidden", d.hidden()), args.integer("layers", d.layers()),
-                args.decimal("lr", d.learningRate()), args.decimal("clip", d.clipNorm()), args.integer("batch", d.batchSize()),
-                args.integer("max-steps", (int) d.maxSteps()), Duration.ofSeconds(args.integer("max-seconds", (int) d.maxTime().toSeconds())),
-                args.integer("eval-every", d.evalEvery()), args.integer("seed", (int) d.seed()), d.curriculum() && !args.flag("no-curriculum"),
-                args.integer("bptt", d.bptt()), args.integer("train-size", d.trainSize()), args.integer("held-out", d.heldOutSize()),
-                args.decimal("stop-at", d.stopAt()), args.decimal("lr-final", d.finalLearningRate() == d.learningRate() ? args.decimal("lr", d.learningRate()) : d.finalLearningRate()),
-                args.decimal("check-temperature", d.checkTemperature()), args.integer("check-samples", d.checkSamples()));
-        String name = args.get("name", task);
-        Path file = Path.of(args.get("out", "models/" + name + ".model"));
-        Path reportDir = args.has("report") ? Path.of(args.get("report", "")) : null;
+        NextTokenTrainer.Settings s = new NextTokenTrainer.Settings(or(a.hidden, d.hidden()), or(a.layers, d.layers()),
+                or(a.lr, d.learningRate()), or(a.clip, d.clipNorm()), or(a.batch, d.batchSize()),
+                or(a.maxSteps, (int) d.maxSteps()), Duration.ofSeconds(or(a.maxSeconds, (int) d.maxTime().toSeconds())),
+                or(a.evalEvery, d.evalEvery()), or(a.seed, (int) d.seed()), d.curriculum() && !a.noCurriculum,
+                or(a.bptt, d.bptt()), or(a.trainSize, d.trainSize()), or(a.heldOut, d.heldOutSize()), or(a.stopAt, d.stopAt()),
+                or(a.lrFinal, d.finalLearningRate() == d.learningRate() ? or(a.lr, d.learningRate()) : d.finalLearningRate()),
+                or(a.checkTemperature, d.checkTemperature()), or(a.checkSamples, d.checkSamples()));
+        String name = or(a.name, task);
+        Path file = or(a.out, Path.of("models/" + name + ".model"));
+        Path reportDir = a.report;
         NextTokenTrainer trainer = new NextTokenTrainer(s);
         NextTokenTrainer.Outcome o;
         Map<String, String> settings = new LinkedHashMap<>();
         Table table;
         String notes;
-        long evalSeed = args.integer("eval-seed", 2024);
+        long evalSeed = a.evalSeed;
         if (corpus) {
-            TextCorpus c = TextCorpus.tinyShakespeare(Path.of(args.get("data", TextCorpus.TINY_SHAKESPEARE.toString())));
+            TextCorpus c = TextCorpus.tinyShakespeare(Path.of(or(a.data, TextCorpus.TINY_SHAKESPEARE.toString())));
             out.printf(Locale.ROOT, "%s: %d training characters, %d held out (last 10 %%), %d symbols with start and end%n",
                     c.name(), c.train().length(), c.heldOut().length(), c.vocabulary().size());
-            o = trainer.trainCorpus(c, name, out::println);
+            ProgressLine progress = ProgressLine.on(out);
+            try {
+                o = trainer.trainCorpus(c, name, progress::line);
+            } finally {
+                progress.finish();
+            }
             long t0 = System.nanoTime();
             NextTokenEvaluation.Bits full = NextTokenEvaluation.onText(new Network(o.snapshot().metadata().spec()),
                     o.snapshot().parameters(), c.vocabulary(), c.heldOut(), 500);
@@ -76,7 +83,12 @@ final class NextTaskCommand {
             notes = curve(o) + samples(o.snapshot(), c.vocabulary(), evalSeed);
         } else {
             Language language = Language.named(task);
-            o = trainer.trainLanguage(language, name, out::println);
+            ProgressLine progress = ProgressLine.on(out);
+            try {
+                o = trainer.trainLanguage(language, name, progress::line);
+            } finally {
+                progress.finish();
+            }
             NextTokenEvaluation.Judged j = NextTokenEvaluation.judge(o.snapshot().parameters(), language, SAMPLES, TEMPERATURE, MAX_LENGTH, evalSeed);
             NextTokenEvaluation.Judged j1 = NextTokenEvaluation.judge(o.snapshot().parameters(), language, SAMPLES, 1.0, MAX_LENGTH, evalSeed);
             for (NextTokenEvaluation.Judged x : List.of(j, j1)) {
@@ -121,26 +133,26 @@ final class NextTaskCommand {
         return 0;
     }
 
-    static int eval(Args args, PrintStream out) throws Exception {
-        String task = args.get("task", "");
-        ModelSnapshot m = ModelSnapshot.load(Path.of(args.get("model", "models/" + task + ".model")));
+    static int eval(EvalCommand a, PrintStream out) throws Exception {
+        String task = a.task;
+        ModelSnapshot m = ModelSnapshot.load(or(a.model, Path.of("models/" + task + ".model")));
         NextVocabulary vocabulary = NextVocabulary.of(m.metadata());
         Network net = new Network(m.metadata().spec());
         if (task.equals("shakespeare")) {
-            TextCorpus c = TextCorpus.tinyShakespeare(Path.of(args.get("data", TextCorpus.TINY_SHAKESPEARE.toString())));
+            TextCorpus c = TextCorpus.tinyShakespeare(Path.of(or(a.data, TextCorpus.TINY_SHAKESPEARE.toString())));
             NextTokenEvaluation.Bits b = NextTokenEvaluation.onText(net, m.parameters(), vocabulary, c.heldOut(), 500);
             out.printf(Locale.ROOT, "%s v%d: held-out %.4f bits/char over %d characters (last 10 %% of Tiny Shakespeare), next-char accuracy %.4f%n",
                     m.metadata().name(), m.metadata().version(), b.bitsPerToken(), b.tokens(), b.accuracy());
             return 0;
         }
         Language language = Language.named(task);
-        int n = args.integer("n", SAMPLES);
-        double t = args.decimal("temperature", TEMPERATURE);
-        int max = args.integer("max", MAX_LENGTH);
-        long seed = args.integer("seed", 2024);
+        int n = a.n;
+        double t = or(a.temperature, TEMPERATURE);
+        int max = or(a.max, MAX_LENGTH);
+        long seed = or(a.seed, 2024);
         NextTokenEvaluation.Judged j = NextTokenEvaluation.judge(m.parameters(), language, n, t, max, seed);
         NextTokenEvaluation.Bits b = NextTokenEvaluation.onExamples(net, m.parameters(),
-                NextTokenTrainer.generate(language, args.integer("held-out", 2000), new Random(seed)));
+                NextTokenTrainer.generate(language, or(a.heldOut, 2000), new Random(seed)));
         out.printf(Locale.ROOT, "%s v%d: %d samples at temperature %s (max %d, seed %d): %d %s (%.1f %%), %d %s (%.1f %%), %d ended%n",
                 m.metadata().name(), m.metadata().version(), n, t, max, seed, j.accepted(), language.acceptsName(),
                 100 * j.acceptedShare(), j.secondary(), language.secondaryName(), 100 * j.secondaryShare(), j.ended());

@@ -12,16 +12,57 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code run}: the whole product on this machine, with a demo feed, until Ctrl-C (or --duration). */
-final class RunCommand {
-    private RunCommand() {
+@Command(name = "run", description = "The whole product: embedded Kafka (unless --bootstrap), topics, processors, trainer, web page, "
+        + "demo feed; trains the echo model first when there is none.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--no-demo", description = "No demo feed (streams alice, bob, carol).")
+    boolean noDemo;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 30s); default: until Ctrl-C.")
+    String duration;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "app.data-dir: the embedded broker's logs, checkpoints.")
+    String dataDir;
+
+    @Option(names = "--instance-id", paramLabel = "ID", description = "app.instance-id.")
+    String instanceId;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "web.port (0: a free one).")
+    String port;
+
+    @Mixin
+    HelpOption help;
+
+    private final PrintStream out;
+
+    RunCommand(PrintStream out) {
+        this.out = out;
     }
 
-    static int run(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> shorthands = new LinkedHashMap<>();
+        if (dataDir != null) shorthands.put("app.data-dir", dataDir);
+        if (instanceId != null) shorthands.put("app.instance-id", instanceId);
+        if (port != null) shorthands.put("web.port", port);
+        // Read before anything starts: a wrong --duration should not cost a broker start.
+        Duration stopAfter = duration == null ? null : Settings.of(Map.of("--duration", duration)).duration("--duration", Duration.ZERO);
+        return run(config.load(shorthands), !noDemo, stopAfter, out);
+    }
+
+    static int run(SeqstreamConfig config, boolean demo, Duration stopAfter, PrintStream out) throws Exception {
         CompletableFuture<Running> running = new CompletableFuture<>();
         CountDownLatch stopped = new CountDownLatch(1);
         // Registered before the start: a SIGTERM right after "seqstream is running" still closes the product (and
@@ -36,7 +77,7 @@ final class RunCommand {
         }, "seqstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            running.complete(start(config, args, out));
+            running.complete(start(config, demo, out));
         } catch (Exception | Error e) {
             running.completeExceptionally(e);
             try {
@@ -46,9 +87,8 @@ final class RunCommand {
             }
             throw e;
         }
-        if (args.has("duration")) {
-            Duration d = Settings.of(Map.of("duration", args.get("duration", ""))).duration("duration", Duration.ZERO);
-            Thread.sleep(d.toMillis());
+        if (stopAfter != null) {
+            Thread.sleep(stopAfter.toMillis());
             Runtime.getRuntime().removeShutdownHook(hook);
             hook.run();
             return 0;
@@ -58,11 +98,12 @@ final class RunCommand {
     }
 
     /** Trains the echo model if it is missing, starts the product and the demo feed, and says what to try. */
-    static Running start(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
+    static Running start(SeqstreamConfig config, boolean withDemo, PrintStream out) throws Exception {
         Map<String, ModelSnapshot> models = new LinkedHashMap<>();
         for (SeqstreamConfig.Pipeline p : config.pipelines()) {
             if (!Files.isRegularFile(p.model()) && p.name().equals("echo")) {
-                out.println("No model at " + p.model() + ": training the echo model first (GRU 64, delay 4; about a minute on 2 cores)");
+                out.println("No model at " + p.model() + ": training the echo model first (GRU 64, delay 4, until "
+                        + TrainCommand.ECHO_THRESHOLD * 100 + " % held-out accuracy at length 20)");
                 TrainCommand.trainEcho(4, false, 64, p.model(), null, 20_000, 1, out);
             }
             models.put(p.name(), Product.ModelFiles.load(p));
@@ -70,7 +111,7 @@ final class RunCommand {
         long t0 = System.nanoTime();
         Product product = Product.start(config, models, out);
         DemoFeed demo = null;
-        if (!args.flag("no-demo") && config.pipelines().stream().anyMatch(p -> p.name().equals("echo"))) {
+        if (withDemo && config.pipelines().stream().anyMatch(p -> p.name().equals("echo"))) {
             demo = new DemoFeed(product.bootstrap(), config.pipeline("echo").inputTopic(), List.of("alice", "bob", "carol"), 2).start();
         }
         String hint = config.kafka().embedded() && config.kafka().embeddedPort() != 9092 ? " --bootstrap " + product.bootstrap() : "";

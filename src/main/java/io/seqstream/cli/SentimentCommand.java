@@ -1,6 +1,7 @@
 package io.seqstream.cli;
 
 import io.seqstream.model.CellType;
+import io.seqstream.model.EnsembleMerge;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.seqstream.cli.TrainCommand.or;
+
 /**
  * {@code train --task sentiment} and {@code eval --task sentiment}: word-level IMDb sentiment models (MLP baseline,
  * Elman RNN, LSTM; embedding from scratch or from GloVe) trained on the IMDb train split only (a validation part
@@ -43,32 +46,30 @@ final class SentimentCommand {
     private SentimentCommand() {
     }
 
-    static int train(Args args, PrintStream out) throws Exception {
-        Path data = Path.of(args.get("data", "../shared/data/imdb"));
-        String cellName = args.get("cell", "lstm").toLowerCase(Locale.ROOT);
+    static int train(TrainCommand a, PrintStream out) throws Exception {
+        Path data = Path.of(or(a.data, "../shared/data/imdb"));
+        String cellName = or(a.cell, "lstm").toLowerCase(Locale.ROOT);
         boolean mlp = cellName.equals("mlp");
         CellType cell = mlp ? null : CellType.parse(cellName);
-        if (cell == CellType.GRU) throw new Args.UsageException("sentiment models are mlp, rnn or lstm");
-        Path glovePath = args.has("glove") ? Path.of(args.get("glove", "")) : null;
-        int hidden = args.integer("hidden", 64);
-        int embed = args.integer("embed", 50);
-        int vocabSize = args.integer("vocab", 10_000);
-        long seed = args.integer("seed", 1);
-        Readout readout = Readout.parse(args.get("readout", "last"));
-        if (mlp && readout != Readout.LAST) throw new Args.UsageException("--readout is for rnn and lstm models");
-        double lr = args.decimal("lr", 3e-3);
-        SentimentTrainer.Settings settings = new SentimentTrainer.Settings(args.integer("max-words", 200),
-                args.integer("batch", 32), args.integer("epochs", 2),
-                new OptimizerConfig(lr, args.decimal("clip", 1.0), 0), seed,
-                Duration.ofSeconds(args.integer("max-seconds", 3600)), args.integer("eval-every", 200),
-                args.integer("token-budget", 40_000), args.decimal("lr-final", lr), args.decimal("word-dropout", 0));
+        if (cell == CellType.GRU) throw new UsageException("sentiment models are mlp, rnn or lstm");
+        Path glovePath = a.glove;
+        int hidden = or(a.hidden, 64);
+        int embed = a.embed;
+        int vocabSize = a.vocab;
+        long seed = or(a.seed, 1);
+        Readout readout = Readout.parse(a.readout);
+        if (mlp && readout != Readout.LAST) throw new UsageException("--readout is for rnn and lstm models");
+        double lr = or(a.lr, 3e-3);
+        SentimentTrainer.Settings settings = new SentimentTrainer.Settings(a.maxWords, or(a.batch, 32), a.epochs,
+                new OptimizerConfig(lr, or(a.clip, 1.0), 0), seed, Duration.ofSeconds(or(a.maxSeconds, 3600)),
+                or(a.evalEvery, 200), a.tokenBudget, or(a.lrFinal, lr), a.wordDropout);
         String embedding = glovePath == null ? "scratch" : "glove";
-        String modelName = args.get("name", "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
+        String modelName = or(a.name, "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
 
         long t0 = System.nanoTime();
         // The validation part and the vocabulary depend on the split seed only, so runs of other training seeds are
         // compared (and ensembled) on the same validation reviews.
-        SentimentSetup.Split split = split(args, data);
+        SentimentSetup.Split split = split(a.validation, a.splitSeed, a.splitBlocks, data);
         TokenizerSpec vocab = SentimentSetup.vocabulary(split.train(), vocabSize);
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
         Encoded train = Encoded.of(tok, split.train());
@@ -82,7 +83,7 @@ final class SentimentCommand {
         if (mlp) {
             MlpModel m = new MlpModel(vocab.symbols().size(), embed, hidden, seed + 41);
             if (glove != null) {
-                if (glove.dimension() != embed) throw new Args.UsageException("--embed must be " + glove.dimension() + " with this GloVe file");
+                if (glove.dimension() != embed) throw new UsageException("--embed must be " + glove.dimension() + " with this GloVe file");
                 SentimentSetup.initialiseFromGlove(m.values(), m.embeddingOffset(), vocab, glove, seed + 42);
             }
             model = m;
@@ -93,11 +94,17 @@ final class SentimentCommand {
         out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
                 + settings.batchSize() + ", Adam lr " + lrText(settings) + ", clip " + settings.optimizer().clipNorm()
                 + (settings.wordDropout() > 0 ? ", word dropout " + settings.wordDropout() : ""));
-        SentimentTrainer.Result r = SentimentTrainer.train(model, train, validation, settings, out::println);
+        SentimentTrainer.Result r;
+        ProgressLine progress = ProgressLine.on(out);
+        try {
+            r = SentimentTrainer.train(model, train, validation, settings, progress::line);
+        } finally {
+            progress.finish();
+        }
         out.printf(Locale.ROOT, "  trained in %.1f s: %d updates, best validation accuracy %.4f after update %d%n",
                 r.seconds(), r.steps(), r.validationAccuracy(), r.bestStep());
 
-        Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
+        Path outFile = or(a.out, Path.of("models/" + modelName + ".model"));
         if (spec != null) { // saved before the test run, and again below with the test figures in its metadata
             new ModelSnapshot(SentimentSetup.metadata(modelName, spec, vocab, r.steps(),
                     Map.of("validationAccuracy", r.validationAccuracy(), "trainSeconds", r.seconds())),
@@ -105,9 +112,9 @@ final class SentimentCommand {
         }
         SentimentEvaluation.Result test = null;
         double evalSeconds = Double.NaN;
-        if (!args.flag("no-test")) {
+        if (!a.noTest) {
             long e0 = System.nanoTime();
-            test = testEvaluation(model, tok, data, args.integer("test-limit", 0), settings.tokenBudget());
+            test = testEvaluation(model, tok, data, a.testLimit, settings.tokenBudget());
             evalSeconds = (System.nanoTime() - e0) / 1e9;
             printTest(out, modelName, test, evalSeconds);
         }
@@ -131,14 +138,14 @@ final class SentimentCommand {
             new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
             out.println("  saved " + outFile);
         }
-        if (args.has("results")) {
-            Path csv = Path.of(args.get("results", ""));
+        if (a.results != null) {
+            Path csv = a.results;
             if (csv.toAbsolutePath().getParent() != null) Files.createDirectories(csv.toAbsolutePath().getParent());
             if (!Files.exists(csv)) Files.writeString(csv, CSV_HEADER + "\n");
             Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
             out.println("  row appended to " + csv);
         }
-        if (args.has("report")) {
+        if (a.report != null) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("data", "IMDb train split (" + train.size() + " training, " + validation.size() + " validation reviews); test split for the results");
             s.put("model", model.describe());
@@ -153,7 +160,7 @@ final class SentimentCommand {
             t.row(f4(r.validationAccuracy()), test == null ? "-" : f4(test.finalAccuracy()), test == null ? "-" : f4(test.accuracy()[0]),
                     test == null ? "-" : f4(test.accuracy()[1]), test == null ? "-" : f4(test.accuracy()[2]),
                     test == null ? "-" : String.valueOf(test.reviews()), f1(r.seconds()), f1(evalSeconds));
-            out.println("report: " + new ReportWriter(Path.of(args.get("report", ""))).write(modelName, "Training " + modelName, s, t, r.log(),
+            out.println("report: " + new ReportWriter(a.report).write(modelName, "Training " + modelName, s, t, r.log(),
                     "In the log and the plot, \"held-out\" is the validation accuracy on whole reviews and \"level\" the epoch."));
         }
         return 0;
@@ -164,35 +171,34 @@ final class SentimentCommand {
      * one servable model that reads their mean logits; each member and the merge are scored on the validation part
      * (the same carving as their training), the merge on the test split.
      */
-    static int ensemble(Args args, PrintStream out) throws Exception {
-        Path data = Path.of(args.get("data", "../shared/data/imdb"));
-        List<String> files = List.of(args.get("members", "").split(","));
-        if (files.size() < 2 || files.stream().anyMatch(String::isBlank)) throw new Args.UsageException("--members needs two or more model files, comma-separated");
+    static int ensemble(TrainCommand a, PrintStream out) throws Exception {
+        Path data = Path.of(or(a.data, "../shared/data/imdb"));
+        List<String> files = a.members == null ? List.of() : List.of(a.members.split(","));
+        if (files.size() < 2 || files.stream().anyMatch(String::isBlank)) throw new UsageException("--members needs two or more model files, comma-separated");
         List<ModelSnapshot> members = new java.util.ArrayList<>();
         for (String f : files) members.add(ModelSnapshot.load(Path.of(f.trim())));
         TokenizerSpec vocab = members.get(0).metadata().tokenizer();
         for (ModelSnapshot m : members) {
-            if (!"sentiment".equals(m.metadata().task())) throw new Args.UsageException(m.metadata().name() + " is not a sentiment model");
-            if (!m.metadata().tokenizer().equals(vocab)) throw new Args.UsageException(m.metadata().name() + " has another vocabulary");
+            if (!"sentiment".equals(m.metadata().task())) throw new UsageException(m.metadata().name() + " is not a sentiment model");
+            if (!m.metadata().tokenizer().equals(vocab)) throw new UsageException(m.metadata().name() + " has another vocabulary");
         }
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
-        SentimentSetup.Split split = split(args, data);
-        Encoded validation = Encoded.of(tok, split.validation());
-        int budget = args.integer("token-budget", 40_000);
+        Encoded validation = Encoded.of(tok, split(a.validation, a.splitSeed, a.splitBlocks, data).validation());
+        int budget = a.tokenBudget;
         for (ModelSnapshot m : members) {
             out.printf(Locale.ROOT, "  member %s: validation accuracy %.4f%n", m.metadata().name(),
                     SentimentEvaluation.evaluate(new RecurrentModel(m.parameters()), validation, budget).finalAccuracy());
         }
-        Parameters merged = io.seqstream.model.EnsembleMerge.merge(members.stream().map(ModelSnapshot::parameters).toList());
+        Parameters merged = EnsembleMerge.merge(members.stream().map(ModelSnapshot::parameters).toList());
         RecurrentModel model = new RecurrentModel(merged);
         double val = SentimentEvaluation.evaluate(model, validation, budget).finalAccuracy();
-        String name = args.get("name", "sentiment-ensemble");
+        String name = or(a.name, "sentiment-ensemble");
         out.printf(Locale.ROOT, "%s (%s): validation accuracy %.4f on %d reviews%n", name, model.describe(), val, validation.size());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("validationAccuracy", val);
-        if (!args.flag("no-test")) {
+        if (!a.noTest) {
             long e0 = System.nanoTime();
-            SentimentEvaluation.Result test = testEvaluation(model, tok, data, args.integer("test-limit", 0), budget);
+            SentimentEvaluation.Result test = testEvaluation(model, tok, data, a.testLimit, budget);
             printTest(out, name, test, (System.nanoTime() - e0) / 1e9);
             metrics.put("testAccuracy", test.finalAccuracy());
             metrics.put("testAccuracy25", test.accuracy()[0]);
@@ -200,20 +206,31 @@ final class SentimentCommand {
             metrics.put("testAccuracy75", test.accuracy()[2]);
         }
         long steps = members.stream().mapToLong(m -> m.metadata().step()).sum();
-        Path file = Path.of(args.get("out", "models/" + name + ".model"));
+        Path file = or(a.out, Path.of("models/" + name + ".model"));
         new ModelSnapshot(SentimentSetup.metadata(name, merged.spec(), vocab, steps, metrics), merged).save(file);
         out.println("  saved " + file);
         return 0;
     }
 
-    static int eval(Args args, PrintStream out) throws Exception {
-        Path file = Path.of(args.get("model", "models/sentiment-lstm.model"));
+    /** The validation part: random reviews, or with blocks > 0 blocks of that many consecutive ids (whole movies). */
+    private static SentimentSetup.Split split(int validation, long seed, int blocks, Path data) throws Exception {
+        List<Review> all = ImdbLoader.train(data);
+        return blocks > 0 ? SentimentSetup.blockSplit(all, validation, seed, blocks) : SentimentSetup.split(all, validation, seed);
+    }
+
+    private static String lrText(SentimentTrainer.Settings s) {
+        double lr = s.optimizer().learningRate();
+        return s.finalLearningRate() == lr ? String.valueOf(lr) : lr + " cosine to " + s.finalLearningRate() + " over " + s.epochs() + " epochs";
+    }
+
+    static int eval(EvalCommand a, PrintStream out) throws Exception {
+        Path file = or(a.model, Path.of("models/sentiment-lstm.model"));
         ModelSnapshot m = ModelSnapshot.load(file);
-        if (!"sentiment".equals(m.metadata().task())) throw new Args.UsageException(file + " is not a sentiment model");
+        if (!"sentiment".equals(m.metadata().task())) throw new UsageException(file + " is not a sentiment model");
         Tokenizer tok = io.seqstream.model.text.Tokenizers.from(m.metadata().tokenizer());
         long e0 = System.nanoTime();
         SentimentEvaluation.Result test = testEvaluation(new RecurrentModel(m.parameters()), tok,
-                Path.of(args.get("data", "../shared/data/imdb")), args.integer("test-limit", 0), args.integer("token-budget", 40_000));
+                Path.of(or(a.data, "../shared/data/imdb")), a.testLimit, a.tokenBudget);
         printTest(out, m.metadata().name() + " v" + m.metadata().version(), test, (System.nanoTime() - e0) / 1e9);
         return 0;
     }
@@ -231,24 +248,10 @@ final class SentimentCommand {
         return SentimentEvaluation.evaluate(model, Encoded.of(tok, test), budget);
     }
 
-    /** The validation part: random reviews, or with {@code --split-blocks N} blocks of N consecutive ids (whole movies). */
-    private static SentimentSetup.Split split(Args args, Path data) throws Exception {
-        int blocks = args.integer("split-blocks", 0);
-        List<Review> all = ImdbLoader.train(data);
-        int v = args.integer("validation", 2500);
-        long seed = args.integer("split-seed", 1);
-        return blocks > 0 ? SentimentSetup.blockSplit(all, v, seed, blocks) : SentimentSetup.split(all, v, seed);
-    }
-
     private static void printTest(PrintStream out, String name, SentimentEvaluation.Result t, double seconds) {
         out.printf(Locale.ROOT, "  %s on %d IMDb test reviews: accuracy %.4f; running accuracy after 25 %% %.4f, 50 %% %.4f, 75 %% %.4f"
                 + " of the words; log loss %.4f (%.1f s)%n", name, t.reviews(), t.finalAccuracy(), t.accuracy()[0], t.accuracy()[1],
                 t.accuracy()[2], t.meanLogLoss(), seconds);
-    }
-
-    private static String lrText(SentimentTrainer.Settings s) {
-        double lr = s.optimizer().learningRate();
-        return s.finalLearningRate() == lr ? String.valueOf(lr) : lr + " cosine to " + s.finalLearningRate() + " over " + s.epochs() + " epochs";
     }
 
     private static String f4(double v) { return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.4f", v); }

@@ -1,25 +1,45 @@
 package io.seqstream.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.stream.OutputRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code tail}: prints a pipeline's committed outputs as they arrive (read_committed, no consumer group). */
-final class TailCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
+@Command(name = "tail", sortOptions = false, description = "Print a pipeline's committed outputs as they arrive (read_committed, no consumer group).")
+final class TailCommand implements Callable<Integer> {
+    @Option(names = "--pipeline", description = "Pipeline whose outputs are printed (default ${DEFAULT-VALUE}).")
+    String pipeline = "echo";
+    @Option(names = "--stream", paramLabel = "ID", description = "Only this stream.")
+    String stream;
+    @Option(names = "--from-beginning", description = "From the start of the outputs topic, not its end.")
+    boolean fromBeginning;
+    @Option(names = "--max", paramLabel = "N", description = "Stop after N outputs.")
+    long max = Integer.MAX_VALUE;
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop after this long (e.g. 30s); default: Ctrl-C.")
+    String timeout = "0";
+    @Mixin
+    ConfigOptions config;
+    @Mixin
+    HelpOption help;
 
-    private TailCommand() {
+    private final PrintStream out;
+
+    TailCommand(PrintStream out) {
+        this.out = out;
     }
 
     /** The configured cluster, or the embedded broker's default address. */
@@ -27,14 +47,14 @@ final class TailCommand {
         return config.kafka().embedded() ? "127.0.0.1:" + config.kafka().embeddedPort() : config.kafka().bootstrap();
     }
 
-    static int run(SeqstreamConfig config, Args args, PrintStream out) throws Exception {
-        SeqstreamConfig.Pipeline p = config.pipeline(args.get("pipeline", "echo"));
-        String only = args.get("stream", null);
-        long max = args.integer("max", Integer.MAX_VALUE);
-        Duration timeout = io.seqstream.config.Settings.of(java.util.Map.of("t", args.get("timeout", "0")))
-                .duration("t", Duration.ZERO);
+    @Override
+    public Integer call() throws Exception {
+        SeqstreamConfig cfg = config.load();
+        SeqstreamConfig.Pipeline p = cfg.pipeline(pipeline);
+        String only = stream;
+        Duration timeout = io.seqstream.config.Settings.of(java.util.Map.of("--timeout", this.timeout)).duration("--timeout", Duration.ZERO);
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(config));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(cfg));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         long seen = 0;
@@ -42,7 +62,7 @@ final class TailCommand {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, p.outputTopic(), Duration.ofSeconds(30));
             consumer.assign(tps);
-            if (args.flag("from-beginning")) consumer.seekToBeginning(tps);
+            if (fromBeginning) consumer.seekToBeginning(tps);
             else consumer.seekToEnd(tps);
             out.println("tailing " + p.outputTopic() + (only == null ? "" : " stream " + only) + " (Ctrl-C to stop)");
             while (seen < max && System.nanoTime() < deadline) {
@@ -58,19 +78,19 @@ final class TailCommand {
         return 0;
     }
 
-    /** One line per output, e.g. {@code alice   #12  e -> c  p=0.998  echo-gru v1}. */
+    /** One line per output, e.g. {@code alice   #12  e -> c  p=0.998  echo-gru v1}; a value that is no output as it is. */
     static String describe(byte[] value) {
+        OutputRecord n;
         try {
-            JsonNode n = JSON.readTree(value);
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s #%-5d %s -> %s  p=%.3f",
-                    n.path("stream").asText(), n.path("pos").asLong(), n.path("in").asText(), n.path("out").asText(),
-                    n.path("p").asDouble()));
-            if (n.has("positive")) sb.append(String.format(Locale.ROOT, "  positive=%.3f", n.path("positive").asDouble()));
-            if (n.has("class")) sb.append("  class=").append(n.path("class").asText());
-            sb.append("  ").append(n.path("model").asText()).append(" v").append(n.path("version").asLong());
-            return sb.toString();
-        } catch (Exception e) {
+            n = OutputRecord.parse(value);
+        } catch (IllegalArgumentException e) {
             return new String(value, StandardCharsets.UTF_8);
         }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s #%-5d %s -> %s  p=%.3f",
+                n.stream(), n.pos(), n.in(), n.out() == null ? "" : n.out(), n.p()));
+        if (n.positive() != null) sb.append(String.format(Locale.ROOT, "  positive=%.3f", n.positive()));
+        if (n.label() != null) sb.append("  class=").append(n.label());
+        sb.append("  ").append(n.model()).append(" v").append(n.version());
+        return sb.toString();
     }
 }

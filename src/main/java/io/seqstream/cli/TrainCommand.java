@@ -17,38 +17,181 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code train}: trains a model on a generated task, reports held-out accuracy, saves the model (and a report). */
-final class TrainCommand {
+/**
+ * {@code train}: trains a model on a generated task (or, through {@link NextTaskCommand} and {@link SentimentCommand},
+ * a next-token or sentiment model), reports held-out accuracy, saves the model (and a report). The options of all three
+ * kinds of task are declared here; an option the chosen task does not read is refused.
+ */
+@Command(name = "train", sortOptions = false, description = {"Train a model and save it.",
+        "generated tasks: echo, echo-variable, memory, order-6a, order-6b",
+        "next-token: brackets, ndfa, shakespeare (Tiny Shakespeare, --data)",
+        "sentiment: word-level IMDb sentiment (train split only, the test split scored)"})
+final class TrainCommand implements Callable<Integer> {
     /** Echo's bar is more than 99 % per token: a level is passed at 99.5 %, clear of it. */
     static final double ECHO_THRESHOLD = 0.995;
+    private static final List<String> COMMON = List.of("--task", "--out", "--report", "--name", "--seed", "--hidden", "--lr", "--clip",
+            "--batch", "--max-seconds");
+    static final Set<String> GENERATED = TaskOptions.names(COMMON, "--cell", "--layers", "--clip-value", "--max-steps", "--bptt",
+            "--no-curriculum", "--threshold", "--delay", "--max-length");
+    static final Set<String> NEXT = TaskOptions.names(COMMON, "--layers", "--max-steps", "--eval-every", "--no-curriculum", "--bptt",
+            "--train-size", "--held-out", "--stop-at", "--eval-seed", "--data", "--lr-final", "--check-temperature", "--check-samples");
+    static final Set<String> SENTIMENT = TaskOptions.names(COMMON, "--data", "--cell", "--glove", "--embed", "--vocab", "--max-words",
+            "--epochs", "--eval-every", "--token-budget", "--validation", "--test-limit", "--no-test", "--results", "--lr-final", "--readout",
+            "--word-dropout", "--split-seed", "--split-blocks");
+    static final Set<String> ENSEMBLE = TaskOptions.names(List.of("--task", "--out", "--name"), "--members", "--data", "--validation",
+            "--split-seed", "--split-blocks", "--token-budget", "--test-limit", "--no-test");
 
-    private TrainCommand() {
+    @Option(names = "--task", paramLabel = "TASK", description = "echo, echo-variable, memory, order-6a, order-6b, brackets, ndfa, "
+            + "shakespeare, sentiment or sentiment-ensemble (default ${DEFAULT-VALUE}).")
+    String task = "echo";
+    @Option(names = "--out", paramLabel = "FILE", description = "Model file (default models/NAME.model).")
+    Path out;
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write a markdown report with plots there.")
+    Path report;
+    @Option(names = "--name", description = "Model name (default from the task and cell).")
+    String name;
+    @Option(names = "--seed", description = "Training seed (default 1).")
+    Integer seed;
+    @Option(names = "--cell", description = "rnn, gru or lstm (sentiment also mlp; default per task).")
+    String cell;
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden size (default per task).")
+    Integer hidden;
+    @Option(names = "--layers", paramLabel = "L", description = "Layers (default 1).")
+    Integer layers;
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (default per task).")
+    Double lr;
+    @Option(names = "--clip", paramLabel = "NORM", description = "Global gradient-norm clip (default 1.0).")
+    Double clip;
+    @Option(names = "--clip-value", paramLabel = "V", description = "Element-wise clip, 0 = off (default ${DEFAULT-VALUE}).")
+    double clipValue = 0;
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per minibatch (default per task).")
+    Integer batch;
+    @Option(names = "--bptt", paramLabel = "W", description = "Truncated BPTT window in steps (0 = whole sequences).")
+    Integer bptt;
+    @Option(names = "--no-curriculum", description = "Train on the top level only, no curriculum.")
+    boolean noCurriculum;
+    @Option(names = "--max-steps", paramLabel = "N", description = "Update budget (default 20000 for generated tasks).")
+    Integer maxSteps;
+    @Option(names = "--max-seconds", paramLabel = "S", description = "Time budget (default per task).")
+    Integer maxSeconds;
+    @Option(names = "--threshold", paramLabel = "ACC", description = "Held-out accuracy that passes a level (echo 0.995, others 0.99).")
+    Double threshold;
+    @Option(names = "--delay", paramLabel = "D", description = "Echo: the delay (default ${DEFAULT-VALUE}).")
+    int delay = 4;
+    @Option(names = "--max-length", paramLabel = "L", description = "Memory: the longest sequence (default ${DEFAULT-VALUE}).")
+    int maxLength = 200;
+    @Option(names = "--eval-every", paramLabel = "N", description = "Next-token, sentiment: steps between held-out evaluations.")
+    Integer evalEvery;
+    @Option(names = "--train-size", paramLabel = "N", description = "Next-token languages: generated training strings.")
+    Integer trainSize;
+    @Option(names = "--held-out", paramLabel = "N", description = "Next-token languages: held-out strings.")
+    Integer heldOut;
+    @Option(names = "--stop-at", paramLabel = "SHARE", description = "Next-token languages: stop once this share of the check "
+            + "samples is accepted (default 0.999).")
+    Double stopAt;
+    @Option(names = "--lr-final", paramLabel = "RATE", description = "Next-token, sentiment: learning rate at the end of a cosine "
+            + "from --lr (next-token languages default 0.0005 at --max-steps; otherwise constant).")
+    Double lrFinal;
+    @Option(names = "--check-temperature", paramLabel = "T", description = "Next-token languages: temperature of the check samples "
+            + "that stop training (default 1.0).")
+    Double checkTemperature;
+    @Option(names = "--check-samples", paramLabel = "N", description = "Next-token languages: check samples per check (default 2000).")
+    Integer checkSamples;
+    @Option(names = "--readout", paramLabel = "KIND", description = "Sentiment rnn/lstm: the head reads the last hidden state (last) "
+            + "or the running mean of the hidden states (mean); default ${DEFAULT-VALUE}.")
+    String readout = "last";
+    @Option(names = "--word-dropout", paramLabel = "P", description = "Sentiment: share of training words replaced by <unk> "
+            + "(default ${DEFAULT-VALUE}).")
+    double wordDropout = 0;
+    @Option(names = "--split-seed", paramLabel = "N", description = "Sentiment: seed of the validation carving and so of the "
+            + "vocabulary, apart from --seed (default ${DEFAULT-VALUE}).")
+    long splitSeed = 1;
+    @Option(names = "--split-blocks", paramLabel = "N", description = "Sentiment: carve validation from whole blocks of N "
+            + "consecutive review ids (a movie's reviews), 0 = random reviews (default ${DEFAULT-VALUE}).")
+    int splitBlocks = 0;
+    @Option(names = "--members", paramLabel = "FILES", description = "sentiment-ensemble: comma-separated model files to fold into one.")
+    String members;
+    @Option(names = "--eval-seed", paramLabel = "N", description = "Next-token: seed of the judged samples (default ${DEFAULT-VALUE}).")
+    long evalSeed = 2024;
+    @Option(names = "--data", paramLabel = "PATH", description = "Shakespeare: the text (default the shared Tiny Shakespeare); "
+            + "sentiment: the IMDb directory (default ../shared/data/imdb).")
+    String data;
+    @Option(names = "--glove", paramLabel = "FILE", description = "Sentiment: initialise the embedding from GloVe vectors.")
+    Path glove;
+    @Option(names = "--embed", paramLabel = "E", description = "Sentiment: embedding size without GloVe (default ${DEFAULT-VALUE}).")
+    int embed = 50;
+    @Option(names = "--vocab", paramLabel = "N", description = "Sentiment: vocabulary size (default ${DEFAULT-VALUE}).")
+    int vocab = 10_000;
+    @Option(names = "--max-words", paramLabel = "N", description = "Sentiment: last words of each review trained on (default ${DEFAULT-VALUE}).")
+    int maxWords = 200;
+    @Option(names = "--epochs", paramLabel = "N", description = "Sentiment: epochs (default ${DEFAULT-VALUE}).")
+    int epochs = 2;
+    @Option(names = "--token-budget", paramLabel = "N", description = "Sentiment: words per evaluation batch (default ${DEFAULT-VALUE}).")
+    int tokenBudget = 40_000;
+    @Option(names = "--validation", paramLabel = "N", description = "Sentiment: training reviews held out for validation (default ${DEFAULT-VALUE}).")
+    int validation = 2500;
+    @Option(names = "--test-limit", paramLabel = "N", description = "Sentiment: score only N test reviews (0 = all).")
+    int testLimit = 0;
+    @Option(names = "--no-test", description = "Sentiment: do not score the test split.")
+    boolean noTest;
+    @Option(names = "--results", paramLabel = "CSV", description = "Sentiment: append a row of results to this file.")
+    Path results;
+    @Mixin
+    HelpOption help;
+    @Spec
+    CommandSpec spec;
+
+    private final PrintStream console;
+
+    TrainCommand(PrintStream console) {
+        this.console = console;
     }
 
-    static int run(Args args, PrintStream out) throws Exception {
-        String name = args.get("task", "echo");
-        if (NextTaskCommand.handles(name)) return NextTaskCommand.train(args, out);
-        if (name.equals("sentiment")) return SentimentCommand.train(args, out);
-        if (name.equals("sentiment-ensemble")) return SentimentCommand.ensemble(args, out);
-        Task task = TaskCatalog.task(name, args.integer("delay", 4), args.integer("max-length", 200));
-        CellType cell = args.has("cell") ? CellType.parse(args.get("cell", "")) : TaskCatalog.defaultCell(name);
-        ModelSpec spec = TaskCatalog.spec(task, cell, args.integer("hidden", TaskCatalog.defaultHidden(name)), args.integer("layers", 1));
-        OptimizerConfig opt = new OptimizerConfig(args.decimal("lr", name.startsWith("echo") ? 3e-3 : 1e-2),
-                args.decimal("clip", 1.0), args.decimal("clip-value", 0));
+    @Override
+    public Integer call() throws Exception {
+        if (NextTaskCommand.handles(task)) {
+            TaskOptions.check(spec, task, NEXT);
+            return NextTaskCommand.train(this, console);
+        }
+        if (task.equals("sentiment")) {
+            TaskOptions.check(spec, task, SENTIMENT);
+            return SentimentCommand.train(this, console);
+        }
+        if (task.equals("sentiment-ensemble")) {
+            TaskOptions.check(spec, task, ENSEMBLE);
+            return SentimentCommand.ensemble(this, console);
+        }
+        TaskOptions.check(spec, task, GENERATED);
+        boolean echo = task.startsWith("echo");
+        Task t = TaskCatalog.task(task, delay, maxLength);
+        CellType cellType = cell != null ? CellType.parse(cell) : TaskCatalog.defaultCell(task);
+        ModelSpec modelSpec = TaskCatalog.spec(t, cellType, or(hidden, TaskCatalog.defaultHidden(task)), or(layers, 1));
+        OptimizerConfig opt = new OptimizerConfig(or(lr, echo ? 3e-3 : 1e-2), or(clip, 1.0), clipValue);
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults()
-                .withMaxSteps(args.integer("max-steps", 20_000))
-                .withMaxTime(Duration.ofSeconds(args.integer("max-seconds", 900)))
-                .withSeed(args.integer("seed", 1))
-                .withBatchSize(args.integer("batch", name.startsWith("echo") ? 50 : 32))
-                .withBpttWindow(args.integer("bptt", 0));
-        boolean curriculum = !args.flag("no-curriculum");
-        String modelName = args.get("name", TaskCatalog.defaultModelName(name, cell));
-        Path outFile = Path.of(args.get("out", "models/" + modelName + ".model"));
-        Path report = args.has("report") ? Path.of(args.get("report", "")) : null;
-        double threshold = args.decimal("threshold", name.startsWith("echo") ? ECHO_THRESHOLD : 0.99);
-        return train(task, spec, opt, settings, curriculum, threshold, modelName, outFile, report, out) ? 0 : 1;
+                .withMaxSteps(or(maxSteps, 20_000))
+                .withMaxTime(Duration.ofSeconds(or(maxSeconds, 900)))
+                .withSeed(or(seed, 1))
+                .withBatchSize(or(batch, echo ? 50 : 32))
+                .withBpttWindow(or(bptt, 0));
+        String modelName = or(name, TaskCatalog.defaultModelName(task, cellType));
+        Path outFile = or(out, Path.of("models/" + modelName + ".model"));
+        return train(t, modelSpec, opt, settings, !noCurriculum, or(threshold, echo ? ECHO_THRESHOLD : 0.99), modelName, outFile,
+                report, console) ? 0 : 1;
+    }
+
+    /** The option's value, or the task's default when it was not given. */
+    static <T> T or(T given, T taskDefault) {
+        return given != null ? given : taskDefault;
     }
 
     /** Trains the product's echo model (GRU, fixed delay) as {@code run} does on first start. */
@@ -66,9 +209,14 @@ final class TrainCommand {
         Curriculum curriculum = withCurriculum ? new Curriculum(task.levelCount(), threshold, Curriculum.DEFAULT_MIX)
                 : Curriculum.none(task.topLevel(), threshold);
         TrainingLog log = new TrainingLog();
-        TaskTrainer.Result r = new TaskTrainer(task, spec, opt, settings).train(curriculum, log,
-                p -> out.printf(Locale.ROOT, "  step %5d  level %d (%s)  held-out accuracy %.4f  loss %.4f  %.1f s%n",
-                        p.step(), p.level(), task.describeLevel(p.level()), p.heldOutAccuracy(), p.loss(), p.seconds()));
+        TrainingProgress progress = new TrainingProgress(task, curriculum.current(), curriculum.levels(), threshold,
+                settings.maxSteps(), settings.maxTime().toMillis() / 1000.0, ProgressLine.on(out));
+        TaskTrainer.Result r;
+        try {
+            r = new TaskTrainer(task, spec, opt, settings).train(curriculum, log, progress::accept);
+        } finally {
+            progress.finish();
+        }
         ModelMetadata meta = TaskCatalog.metadata(modelName, task, spec).withVersion(1, r.steps(), r.level(),
                 Map.of("heldOutAccuracy", r.heldOutAccuracy(), "seconds", r.seconds(), "examples", (double) r.examples()));
         new ModelSnapshot(meta, r.parameters()).save(outFile);

@@ -111,7 +111,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void format(Path logs) {
         try {
+            // Kafka's formatter reports its bootstrap records on the console; the product says where the broker is.
             new Formatter()
+                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                     .setNodeId(1)
                     .setClusterId(Uuid.randomUuid().toString())
                     .setControllerListenerName("CONTROLLER")

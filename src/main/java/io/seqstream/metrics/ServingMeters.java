@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The serving meters of one pipeline, named as DESIGN.md section 4 lists them (Prometheus adds the
+ * The serving meters of one pipeline, named as docs/contracts.md ("Metrics") lists them (Prometheus adds the
  * _total and unit suffixes). Created once per pipeline and shared by its processing threads.
  */
 public final class ServingMeters {

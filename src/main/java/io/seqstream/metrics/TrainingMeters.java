@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The training meters of one model, named as DESIGN.md section 4 lists them. */
+/** The training meters of one model, named as docs/contracts.md ("Metrics") lists them. */
 public final class TrainingMeters {
     private final AtomicReference<Double> loss = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> accuracy = new AtomicReference<>(Double.NaN);

@@ -4,8 +4,9 @@ import io.seqstream.serve.ServedModel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The output record of DESIGN.md section 4, written by hand: one small JSON object per token, fields in a fixed
- * order, floats in Java's shortest round-trip form, so equal results give equal bytes.
+ * Writes the {@link OutputRecord} of one token by hand, without building one (the hot path): one small JSON object,
+ * fields in a fixed order, floats in Java's shortest round-trip form, so equal results give equal bytes. The keys
+ * are OutputRecord's constants (folded at compile time); docs/contracts.md describes the fields.
  */
 public final class OutputFormat {
     private static final int TOP = 5;
@@ -25,30 +26,30 @@ public final class OutputFormat {
         for (int j = 1; j < classes; j++) if (probs[off + j] > probs[off + best]) best = j;
         StringBuilder sb = BUILDER.get();
         sb.setLength(0);
-        sb.append("{\"pipeline\":");
+        sb.append("{\"" + OutputRecord.PIPELINE + "\":");
         string(sb, pipeline);
-        sb.append(",\"stream\":");
+        sb.append(",\"" + OutputRecord.STREAM + "\":");
         string(sb, stream);
-        sb.append(",\"pos\":").append(pos).append(",\"in\":");
+        sb.append(",\"" + OutputRecord.POS + "\":").append(pos).append(",\"" + OutputRecord.IN + "\":");
         string(sb, in);
         String task = model.task();
         if ("classify".equals(task)) {
-            sb.append(",\"class\":");
+            sb.append(",\"" + OutputRecord.CLASS + "\":");
             string(sb, model.classSymbol(best));
         } else {
-            sb.append(",\"out\":");
+            sb.append(",\"" + OutputRecord.OUT + "\":");
             string(sb, model.classSymbol(best));
         }
-        sb.append(",\"p\":");
+        sb.append(",\"" + OutputRecord.P + "\":");
         number(sb, probs[off + best]);
         if ("sentiment".equals(task) && classes == 2) {
-            sb.append(",\"positive\":");
+            sb.append(",\"" + OutputRecord.POSITIVE + "\":");
             number(sb, probs[off + 1]);
         }
         if ("next".equals(task)) top(sb, model, probs, off, classes);
-        sb.append(",\"model\":");
+        sb.append(",\"" + OutputRecord.MODEL + "\":");
         string(sb, model.name());
-        sb.append(",\"version\":").append(model.version()).append(",\"ts\":").append(ts).append('}');
+        sb.append(",\"" + OutputRecord.VERSION + "\":").append(model.version()).append(",\"" + OutputRecord.TS + "\":").append(ts).append('}');
         // toString and getBytes are two array copies for an ASCII (Latin-1) builder: cheaper than encoding by hand.
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -67,7 +68,7 @@ public final class OutputFormat {
                 }
             }
         }
-        sb.append(",\"top\":[");
+        sb.append(",\"" + OutputRecord.TOP + "\":[");
         for (int k = 0; k < n; k++) {
             if (k > 0) sb.append(',');
             sb.append('[');

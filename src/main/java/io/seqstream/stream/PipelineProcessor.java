@@ -71,14 +71,11 @@ import org.slf4j.LoggerFactory;
  * a row the next records are processed one per transaction, and one that still fails is dead-lettered
  * ({@code processing-error}) so its stream goes on.
  */
-public final class PipelineProcessor implements AutoCloseable {
+public final class PipelineProcessor implements ProcessingView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineProcessor.class);
     private static final Duration POLL = Duration.ofMillis(100);
     /** Failures in a row after which records are processed one per transaction to find the one that fails. */
     static final int ISOLATE_AFTER = 3;
-
-    /** What a processing thread is doing, for health. */
-    public enum Status { STARTING, RUNNING, RESTARTING, FENCED, STOPPED }
 
     private final SeqstreamConfig.Pipeline pipeline;
     private final String bootstrap;
@@ -191,30 +188,38 @@ public final class PipelineProcessor implements AutoCloseable {
     }
 
     /** Streams whose state is in memory (read from another thread: an estimate). */
+    @Override
     public int hotStreams() { return hot; }
 
     /** Evicted streams whose state waits in the changelog (read from another thread: an estimate). */
+    @Override
     public int coldStreams() { return cold; }
 
     /** The version that produces outputs now. */
+    @Override
     public long modelVersion() { return current.version(); }
 
     /** The model that produces outputs now (read from another thread: the gateway's API). */
+    @Override
     public ServedModel model() { return current; }
 
     /** Partitions of the input topic this thread owns now (read from another thread: health). */
+    @Override
     public Set<Integer> assignedPartitions() { return assigned; }
 
     /** Whether the processing thread is up and processing (started, not fenced, not stopped). */
+    @Override
     public boolean alive() {
         return thread != null && thread.isAlive() && started.isDone() && !started.isCompletedExceptionally()
                 && status != Status.FENCED;
     }
 
     /** What the thread is doing now: running, restarting after an error, fenced, stopped. */
+    @Override
     public Status status() { return status; }
 
     /** The last unexpected error, or null. */
+    @Override
     public String lastError() { return lastError; }
 
     /**

@@ -3,9 +3,9 @@ package io.seqstream.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.model.ModelSnapshot;
+import io.seqstream.stream.OutputRecord;
 import io.seqstream.stream.PipelineProcessor;
 import io.seqstream.testing.OutputCollector;
 import io.seqstream.testing.Pipelines;
@@ -65,8 +65,8 @@ class RestartIT {
             List<ConsumerRecord<byte[], byte[]>> all = c.drain(Duration.ofSeconds(2));
             total = all.size();
             for (ConsumerRecord<byte[], byte[]> r : all) {
-                JsonNode n = OutputCollector.json(r);
-                resumed.put(n.get("stream").asText() + "#" + n.get("pos").asInt(), n.get("out").asText() + " " + n.get("p").asText());
+                OutputRecord n = OutputCollector.output(r);
+                resumed.put(n.stream() + "#" + (int) n.pos(), n.out() + " " + n.p());
             }
         }
         assertTrue(atStop < STREAMS * LENGTH, "the first run was stopped mid-run (" + atStop + " outputs committed before the stop)");
@@ -108,8 +108,8 @@ class RestartIT {
         try (OutputCollector c = new OutputCollector(bootstrap, p.outputTopic())) {
             produce(bootstrap, p.inputTopic(), texts);
             for (ConsumerRecord<byte[], byte[]> r : c.atLeast(STREAMS * LENGTH, Duration.ofMinutes(2))) {
-                JsonNode n = OutputCollector.json(r);
-                out.put(n.get("stream").asText() + "#" + n.get("pos").asInt(), n.get("out").asText() + " " + n.get("p").asText());
+                OutputRecord n = OutputCollector.output(r);
+                out.put(n.stream() + "#" + (int) n.pos(), n.out() + " " + n.p());
             }
         } finally {
             processors.forEach(PipelineProcessor::close);

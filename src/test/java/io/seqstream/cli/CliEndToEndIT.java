@@ -26,7 +26,7 @@ class CliEndToEndIT {
                 "pipeline.echo.model", TestModels.echoFile().toString(), "trainer.models", "none");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
-        try (RunCommand.Running running = RunCommand.start(SeqstreamConfig.of(settings), Args.parse(new String[0], Main.FLAGS), out)) {
+        try (RunCommand.Running running = RunCommand.start(SeqstreamConfig.of(settings), true, out)) {
             String printed = console.toString(StandardCharsets.UTF_8);
             Matcher m = Pattern.compile("embedded KRaft broker at (\\S+)").matcher(printed);
             assertTrue(m.find(), printed);

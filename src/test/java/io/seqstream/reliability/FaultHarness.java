@@ -7,6 +7,7 @@ import io.seqstream.kafka.EmbeddedKafka;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpecs;
 import io.seqstream.serve.ServedModel;
+import io.seqstream.stream.OutputRecord;
 import io.seqstream.testing.ChildJvm;
 import io.seqstream.testing.EchoReference;
 import io.seqstream.testing.OutputCollector;
@@ -213,7 +214,7 @@ final class FaultHarness implements AutoCloseable {
 
     private static String describe(String id, List<String> want, List<String> got) {
         List<Long> positions = new ArrayList<>();
-        for (String g : got) positions.add(Long.parseLong(g.replaceFirst(".*\"pos\":(\\d+),.*", "$1")));
+        for (String g : got) positions.add(OutputRecord.parse(g).pos());
         int i = 0;
         while (i < Math.min(want.size(), got.size()) && want.get(i).equals(got.get(i))) i++;
         return "stream " + id + ": " + got.size() + " outputs for " + want.size() + " tokens, positions " + positions

@@ -3,7 +3,6 @@ package io.seqstream.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.testing.OutputCollector;
@@ -53,9 +52,9 @@ class ControlsAndEvictionIT {
         StringBuilder positions = new StringBuilder();
         StringBuilder echoed = new StringBuilder();
         for (ConsumerRecord<byte[], byte[]> r : out) {
-            JsonNode n = OutputCollector.json(r);
-            positions.append(n.get("pos").asInt()).append(' ');
-            echoed.append(n.get("out").asText());
+            OutputRecord n = OutputCollector.output(r);
+            positions.append((int) n.pos()).append(' ');
+            echoed.append(n.out());
         }
         // abcdef from 0; reset: ghij from 0 with blanks again; kl continue (4, 5), then end; mnopq start afresh.
         assertEquals("0 1 2 3 4 5 0 1 2 3 4 5 0 1 2 3 4 ", positions.toString());
@@ -88,9 +87,9 @@ class ControlsAndEvictionIT {
         }
         StringBuilder echoed = new StringBuilder();
         for (int i = 6; i < 10; i++) {
-            JsonNode n = OutputCollector.json(out.get(i));
-            assertEquals(i, n.get("pos").asInt(), "positions continue after eviction");
-            echoed.append(n.get("out").asText());
+            OutputRecord n = OutputCollector.output(out.get(i));
+            assertEquals(i, (int) n.pos(), "positions continue after eviction");
+            echoed.append(n.out());
         }
         assertEquals("cdef", echoed.toString(), "the hidden state came back: it still remembers c..f");
     }

@@ -3,7 +3,6 @@ package io.seqstream.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.metrics.ServingMeters;
 import io.seqstream.testing.OutputCollector;
@@ -67,26 +66,26 @@ class EchoPipelineIT {
             processors.forEach(PipelineProcessor::close);
         }
         assertEquals(streams * length, out.size(), "one output per input token, none doubled");
-        Map<String, List<JsonNode>> byStream = new HashMap<>();
+        Map<String, List<OutputRecord>> byStream = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
-            JsonNode n = OutputCollector.json(r);
-            assertEquals(new String(r.key(), StandardCharsets.UTF_8), n.get("stream").asText());
-            byStream.computeIfAbsent(n.get("stream").asText(), k -> new ArrayList<>()).add(n);
+            OutputRecord n = OutputCollector.output(r);
+            assertEquals(new String(r.key(), StandardCharsets.UTF_8), n.stream());
+            byStream.computeIfAbsent(n.stream(), k -> new ArrayList<>()).add(n);
         }
         assertEquals(streams, byStream.size());
         long scored = 0;
         long correct = 0;
         for (int s = 0; s < streams; s++) {
-            List<JsonNode> got = byStream.get("s" + s);
+            List<OutputRecord> got = byStream.get("s" + s);
             assertEquals(length, got.size(), "stream s" + s);
             for (int t = 0; t < length; t++) {
-                JsonNode n = got.get(t);
-                assertEquals(t, n.get("pos").asInt(), "stream s" + s + " in order");
-                assertEquals(String.valueOf(letters[s][t]), n.get("in").asText());
-                assertEquals("echo-exact", n.get("pipeline").asText());
+                OutputRecord n = got.get(t);
+                assertEquals(t, (int) n.pos(), "stream s" + s + " in order");
+                assertEquals(String.valueOf(letters[s][t]), n.in());
+                assertEquals("echo-exact", n.pipeline());
                 if (t >= 4) {
                     scored++;
-                    if (n.get("out").asText().equals(String.valueOf(letters[s][t - 4]))) correct++;
+                    if (n.out().equals(String.valueOf(letters[s][t - 4]))) correct++;
                 }
             }
         }
@@ -131,9 +130,9 @@ class EchoPipelineIT {
         }
         assertEquals(good.length(), outputs.size(), "only the good stream produces outputs");
         for (int t = 0; t < good.length(); t++) {
-            JsonNode n = OutputCollector.json(outputs.get(t));
-            assertEquals("good", n.get("stream").asText());
-            assertEquals(t, n.get("pos").asInt());
+            OutputRecord n = OutputCollector.output(outputs.get(t));
+            assertEquals("good", n.stream());
+            assertEquals(t, (int) n.pos());
         }
         Map<String, ConsumerRecord<byte[], byte[]>> byReason = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {

@@ -90,45 +90,45 @@ class NextPipelineIT {
         assertEquals("unknown-token", OutputCollector.header(letter, "seq.dlq.reason"));
         assertEquals("sxs", new String(letter.value(), StandardCharsets.UTF_8));
 
-        Map<String, List<JsonNode>> byStream = new HashMap<>();
+        Map<String, List<OutputRecord>> byStream = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
-            JsonNode n = OutputCollector.json(r);
-            byStream.computeIfAbsent(n.get("stream").asText(), k -> new ArrayList<>()).add(n);
+            OutputRecord n = OutputCollector.output(r);
+            byStream.computeIfAbsent(n.stream(), k -> new ArrayList<>()).add(n);
         }
         NextVocabulary vocabulary = NextVocabulary.of(model.metadata());
         Network net = new Network(model.metadata().spec());
         for (var e : sent.entrySet()) {
             String text = e.getValue().toString().replace(" ", "");
-            List<JsonNode> got = byStream.get(e.getKey());
+            List<OutputRecord> got = byStream.get(e.getKey());
             assertEquals(text.length(), got.size(), "stream " + e.getKey());
             int[] ids = vocabulary.startThen(text);
             float[][] offline = net.predict(model.parameters(), new SequenceBatch(new int[][]{ids}, new int[]{ids.length}, null,
                     new int[][]{new int[ids.length]}))[0];
             for (int t = 0; t < text.length(); t++) {
-                JsonNode n = got.get(t);
+                OutputRecord n = got.get(t);
                 String where = "stream " + e.getKey() + " pos " + t + ": " + n;
-                assertEquals(t, n.get("pos").asInt(), where);
-                assertEquals(String.valueOf(text.charAt(t)), n.get("in").asText(), where);
+                assertEquals(t, (int) n.pos(), where);
+                assertEquals(String.valueOf(text.charAt(t)), n.in(), where);
                 // The output after character t is the forward pass's step t+1 (step 0 reads the start token).
                 float[] expected = offline[t + 1];
                 int best = 0;
                 for (int j = 1; j < expected.length; j++) if (expected[j] > expected[best]) best = j;
-                assertEquals(vocabulary.symbols().get(best), n.get("out").asText(), where);
-                assertEquals(expected[best], n.get("p").floatValue(), 1e-5, where);
-                JsonNode top = n.get("top");
+                assertEquals(vocabulary.symbols().get(best), n.out(), where);
+                assertEquals(expected[best], n.p(), 1e-5, where);
+                List<OutputRecord.Top> top = n.top();
                 assertEquals(5, top.size(), where);
                 double sum = 0;
                 double previous = 1;
-                for (JsonNode pair : top) {
-                    double q = pair.get(1).asDouble();
+                for (OutputRecord.Top pair : top) {
+                    double q = pair.p();
                     assertTrue(q <= previous + 1e-9, "top 5 in falling order: " + where);
-                    assertEquals(expected[vocabulary.symbols().indexOf(pair.get(0).asText())], q, 1e-5, where);
+                    assertEquals(expected[vocabulary.symbols().indexOf(pair.symbol())], q, 1e-5, where);
                     previous = q;
                     sum += q;
                 }
                 assertTrue(sum <= 1 + 1e-5, "top-5 probabilities sum to at most 1: " + where);
-                assertEquals(n.get("out").asText(), top.get(0).get(0).asText(), where);
-                assertEquals("next-ndfa", n.get("model").asText());
+                assertEquals(n.out(), top.get(0).symbol(), where);
+                assertEquals("next-ndfa", n.model());
             }
         }
         assertEquals(1.0, meters.deadLetterCount("unknown-token"));
@@ -167,12 +167,12 @@ class NextPipelineIT {
             float[][] offline = net.predict(model.parameters(), new SequenceBatch(new int[][]{ids}, new int[]{ids.length}, null,
                     new int[][]{new int[ids.length]}))[0];
             for (int t = 0; t < part.length(); t++, i++) {
-                JsonNode n = OutputCollector.json(out.get(i));
-                assertEquals(t, n.get("pos").asInt(), "positions restart after the reset: " + n);
+                OutputRecord n = OutputCollector.output(out.get(i));
+                assertEquals(t, (int) n.pos(), "positions restart after the reset: " + n);
                 int best = 0;
                 for (int j = 1; j < offline[t + 1].length; j++) if (offline[t + 1][j] > offline[t + 1][best]) best = j;
-                assertEquals(vocabulary.symbols().get(best), n.get("out").asText(), n.toString());
-                assertEquals(offline[t + 1][best], n.get("p").floatValue(), 1e-5, n.toString());
+                assertEquals(vocabulary.symbols().get(best), n.out(), n.toString());
+                assertEquals(offline[t + 1][best], n.p(), 1e-5, n.toString());
             }
         }
     }

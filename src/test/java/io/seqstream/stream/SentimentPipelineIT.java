@@ -3,7 +3,6 @@ package io.seqstream.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.metrics.ServingMeters;
@@ -115,25 +114,25 @@ class SentimentPipelineIT {
             processor.close();
         }
         assertEquals(total, out.size(), "one output per word");
-        Map<String, List<JsonNode>> byStream = new HashMap<>();
+        Map<String, List<OutputRecord>> byStream = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
-            byStream.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(OutputCollector.json(r));
+            byStream.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(OutputCollector.output(r));
         }
         for (int i = 0; i < reviews.size(); i++) {
-            List<JsonNode> got = byStream.get("review-" + i);
+            List<OutputRecord> got = byStream.get("review-" + i);
             List<String> words = WordTokenizer.words(reviews.get(i).text());
             assertEquals(offline[i].length, got.size(), "review " + i + ": one output per word");
             for (int t = 0; t < got.size(); t++) {
-                JsonNode n = got.get(t);
-                assertEquals(t, n.get("pos").asInt(), "review " + i + " in order");
-                assertEquals(words.get(t), n.get("in").asText());
-                assertEquals(offline[i][t], (float) n.get("positive").asDouble(), 1e-6f, "review " + i + " word " + t);
+                OutputRecord n = got.get(t);
+                assertEquals(t, (int) n.pos(), "review " + i + " in order");
+                assertEquals(words.get(t), n.in());
+                assertEquals(offline[i][t], (float) n.positive(), 1e-6f, "review " + i + " word " + t);
             }
-            JsonNode last = got.get(got.size() - 1);
+            OutputRecord last = got.get(got.size() - 1);
             // The final running score is the model's prediction for the whole review.
-            assertEquals(offline[i][offline[i].length - 1], (float) last.get("positive").asDouble(), 1e-6f, "review " + i + " final score");
-            assertEquals(last.get("positive").asDouble() >= 0.5 ? "positive" : "negative", last.get("out").asText());
-            assertEquals("sentiment-it", last.get("model").asText());
+            assertEquals(offline[i][offline[i].length - 1], (float) last.positive(), 1e-6f, "review " + i + " final score");
+            assertEquals(last.positive() >= 0.5 ? "positive" : "negative", last.out());
+            assertEquals("sentiment-it", last.model());
         }
     }
 }

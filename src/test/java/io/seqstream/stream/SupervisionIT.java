@@ -96,9 +96,9 @@ class SupervisionIT {
             List<ConsumerRecord<byte[], byte[]>> all = c.atLeast(11, Duration.ofMinutes(1));
             List<ConsumerRecord<byte[], byte[]>> after = all.subList(9, all.size());
             assertEquals(2, after.size());
-            assertEquals(0, OutputCollector.json(after.get(0)).get("pos").asInt(), "x restarted from zero under the new shape");
-            assertEquals(1, OutputCollector.json(after.get(1)).get("pos").asInt());
-            assertEquals(gru32.metadata().version(), OutputCollector.json(after.get(1)).get("version").asLong());
+            assertEquals(0, (int) OutputCollector.output(after.get(0)).pos(), "x restarted from zero under the new shape");
+            assertEquals(1, (int) OutputCollector.output(after.get(1)).pos());
+            assertEquals(gru32.metadata().version(), OutputCollector.output(after.get(1)).version());
         } finally {
             first.forEach(PipelineProcessor::close);
         }
@@ -144,7 +144,7 @@ class SupervisionIT {
     private static Map<String, List<String>> byStreamJson(List<ConsumerRecord<byte[], byte[]>> out) {
         Map<String, List<String>> m = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
-            m.computeIfAbsent(new String(r.key()), k -> new ArrayList<>()).add(OutputCollector.json(r).get("pos").asText());
+            m.computeIfAbsent(new String(r.key()), k -> new ArrayList<>()).add(String.valueOf(OutputCollector.output(r).pos()));
         }
         return m;
     }

@@ -1,7 +1,6 @@
 package io.seqstream.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seqstream.stream.OutputRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a topic from the beginning with read_committed, as any downstream consumer would. */
 public final class OutputCollector implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
@@ -60,11 +58,12 @@ public final class OutputCollector implements AutoCloseable {
         return records;
     }
 
-    public static JsonNode json(ConsumerRecord<byte[], byte[]> r) {
+    /** The output record in a record's value; fails the test when it is none. */
+    public static OutputRecord output(ConsumerRecord<byte[], byte[]> r) {
         try {
-            return JSON.readTree(r.value());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + new String(r.value(), StandardCharsets.UTF_8), e);
+            return OutputRecord.parse(r.value());
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("not an output record: " + new String(r.value(), StandardCharsets.UTF_8), e);
         }
     }
 

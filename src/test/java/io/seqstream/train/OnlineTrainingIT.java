@@ -3,7 +3,6 @@ package io.seqstream.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.TopicAdmin;
@@ -17,6 +16,7 @@ import io.seqstream.model.Parameters;
 import io.seqstream.serve.ModelPublisher;
 import io.seqstream.serve.ModelRegistry;
 import io.seqstream.serve.ServedModel;
+import io.seqstream.stream.OutputRecord;
 import io.seqstream.stream.OutputSink;
 import io.seqstream.stream.PipelineProcessor;
 import io.seqstream.testing.OutputCollector;
@@ -126,10 +126,10 @@ class OnlineTrainingIT {
                 List<ConsumerRecord<byte[], byte[]>> got = c.pollOnce(Duration.ofMillis(10));
                 if (got.isEmpty()) continue;
                 if (firstVersion < 0) {
-                    firstVersion = OutputCollector.json(got.get(0)).get("version").asLong();
+                    firstVersion = OutputCollector.output(got.get(0)).version();
                     startTrainer();
                 }
-                lastVersion = OutputCollector.json(got.get(got.size() - 1)).get("version").asLong();
+                lastVersion = OutputCollector.output(got.get(got.size() - 1)).version();
                 if (!poisoned && trainer.publishedVersion() >= 1) {
                     trainer.injectNonFiniteStep();
                     poisoned = true;
@@ -150,13 +150,13 @@ class OnlineTrainingIT {
         Map<String, Integer> next = new HashMap<>();
         Map<String, Long> versionOfStream = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : outputs) {
-            JsonNode n = OutputCollector.json(r);
-            String stream = n.get("stream").asText();
-            int pos = n.get("pos").asInt();
+            OutputRecord n = OutputCollector.output(r);
+            String stream = n.stream();
+            int pos = (int) n.pos();
             assertEquals((int) next.getOrDefault(stream, 0), pos, "stream " + stream + " has no gap and no repeat");
             next.put(stream, pos + 1);
-            assertEquals(String.valueOf(sent.get(stream).charAt(pos)), n.get("in").asText());
-            long v = n.get("version").asLong();
+            assertEquals(String.valueOf(sent.get(stream).charAt(pos)), n.in());
+            long v = n.version();
             assertTrue(v >= versionOfStream.getOrDefault(stream, 0L), "a stream never goes back to an older version");
             versionOfStream.put(stream, v);
         }
@@ -201,12 +201,12 @@ class OnlineTrainingIT {
         int scored = 0;
         int correct = 0;
         for (int i = got.size() - 1; i >= 0 && scored < window; i--) {
-            JsonNode n = OutputCollector.json(got.get(i));
-            int pos = n.get("pos").asInt();
+            OutputRecord n = OutputCollector.output(got.get(i));
+            int pos = (int) n.pos();
             if (pos < 4) continue;
             scored++;
-            String expected = String.valueOf(sent.get(n.get("stream").asText()).charAt(pos - 4));
-            if (expected.equals(n.get("out").asText())) correct++;
+            String expected = String.valueOf(sent.get(n.stream()).charAt(pos - 4));
+            if (expected.equals(n.out())) correct++;
         }
         return scored < window ? 0 : (double) correct / scored;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.seqstream.app.Product;
+import io.seqstream.stream.OutputRecord;
 import io.seqstream.testing.LiveProduct;
 import io.seqstream.testing.SharedKafka;
 import java.net.URI;
@@ -76,7 +77,7 @@ class GatewayRestIT {
             assertEquals("tokens.echo", ack.get("topic").asText());
             assertTrue(ack.get("offset").asLong() >= 0 && ack.has("partition"), r.body());
             assertTrue(c.await(x -> x.outputsOf(stream).size() >= 5, WAIT), () -> String.valueOf(c.messages()));
-            assertEquals("hello", c.outputsOf(stream).stream().map(n -> n.get("in").asText()).reduce("", String::concat));
+            assertEquals("hello", c.outputsOf(stream).stream().map(OutputRecord::in).reduce("", String::concat));
         }
         assertTrue(json(get("/api/pipelines")).get(0).get("recentStreams").toString().contains(stream));
     }
@@ -110,7 +111,7 @@ class GatewayRestIT {
             // The anonymous client may still watch; the token holder's send reaches it.
             holder.sendText("echo", stream, "xyz");
             assertTrue(anonymous.await(x -> x.outputsOf(stream).size() >= 3, WAIT), () -> String.valueOf(anonymous.messages()));
-            assertEquals("xyz", anonymous.outputsOf(stream).stream().map(n -> n.get("in").asText()).reduce("", String::concat),
+            assertEquals("xyz", anonymous.outputsOf(stream).stream().map(OutputRecord::in).reduce("", String::concat),
                     "only the token holder's text was produced");
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.seqstream.app.Product;
+import io.seqstream.stream.OutputRecord;
 import io.seqstream.testing.LiveProduct;
 import io.seqstream.testing.SharedKafka;
 import java.io.ByteArrayOutputStream;
@@ -60,16 +61,16 @@ class GatewayWebSocketIT {
             assertTrue(a.await(c -> c.outputsOf(mine).size() >= 10, WAIT), () -> "outputs of " + mine + ": " + a.messages());
             b.sendText("echo", other, "abc");
             assertTrue(b.await(c -> c.outputsOf(other).size() >= 3, WAIT), () -> String.valueOf(b.messages()));
-            List<JsonNode> got = a.outputsOf(mine);
+            List<OutputRecord> got = a.outputsOf(mine);
             assertEquals(10, got.size());
             for (int i = 0; i < 10; i++) {
-                JsonNode n = got.get(i);
-                assertEquals(i, n.get("pos").asInt());
-                assertEquals(String.valueOf("hellohello".charAt(i)), n.get("in").asText());
-                assertEquals("echo", n.get("pipeline").asText());
-                assertTrue(n.has("out") && n.has("p") && n.has("model") && n.has("version"), n.toString());
+                OutputRecord n = got.get(i);
+                assertEquals(i, (int) n.pos());
+                assertEquals(String.valueOf("hellohello".charAt(i)), n.in());
+                assertEquals("echo", n.pipeline());
+                assertTrue(n.out() != null && Float.isFinite(n.p()) && !n.model().isEmpty() && n.version() >= 1, n.toString());
             }
-            assertEquals("hello", got.subList(4, 9).stream().map(n -> n.get("out").asText()).reduce("", String::concat),
+            assertEquals("hello", got.subList(4, 9).stream().map(n -> n.out()).reduce("", String::concat),
                     "the echo model answers each letter 4 steps later");
             assertTrue(a.outputsOf(other).isEmpty(), "a never subscribed to " + other);
             assertEquals(3, b.outputs().size(), "b only gets its own stream: " + b.messages());
@@ -86,8 +87,8 @@ class GatewayWebSocketIT {
             writer.sendText("echo", x, "abcd");
             writer.sendText("echo", y, "efg");
             assertTrue(watcher.await(c -> c.outputsOf(x).size() >= 4 && c.outputsOf(y).size() >= 3, WAIT), () -> String.valueOf(watcher.messages()));
-            assertEquals(List.of(0, 1, 2, 3), watcher.outputsOf(x).stream().map(n -> n.get("pos").asInt()).toList());
-            assertEquals(List.of(0, 1, 2), watcher.outputsOf(y).stream().map(n -> n.get("pos").asInt()).toList());
+            assertEquals(List.of(0, 1, 2, 3), watcher.outputsOf(x).stream().map(n -> (int) n.pos()).toList());
+            assertEquals(List.of(0, 1, 2), watcher.outputsOf(y).stream().map(n -> (int) n.pos()).toList());
             assertTrue(writer.outputs().isEmpty(), "the writer subscribed to nothing");
 
             watcher.send("{\"unsubscribe\":{\"pipeline\":\"echo\"}}");
@@ -132,12 +133,12 @@ class GatewayWebSocketIT {
                 WsTestClient c = all.get(i);
                 String stream = "c" + i + "-" + run;
                 assertTrue(c.await(x -> x.outputsOf(stream).size() >= length, WAIT), () -> "client " + stream + ": " + c.messages());
-                List<JsonNode> got = c.outputsOf(stream);
+                List<OutputRecord> got = c.outputsOf(stream);
                 assertEquals(length, got.size(), "client " + i + " got each output once");
                 assertEquals(length, c.outputs().size(), "client " + i + " got only its own stream");
                 for (int t = 0; t < length; t++) {
-                    assertEquals(t, got.get(t).get("pos").asInt(), "client " + i + " in order");
-                    assertEquals(String.valueOf(texts[i].charAt(t)), got.get(t).get("in").asText());
+                    assertEquals(t, (int) got.get(t).pos(), "client " + i + " in order");
+                    assertEquals(String.valueOf(texts[i].charAt(t)), got.get(t).in());
                 }
             }
         } finally {
@@ -190,11 +191,11 @@ class GatewayWebSocketIT {
             }
             assertTrue(slowDropped > 0, "the slow client dropped nothing after " + rounds + " rounds");
             for (int s = 0; s < streams; s++) {
-                List<JsonNode> got = fast.outputsOf(ids.get(s));
+                List<OutputRecord> got = fast.outputsOf(ids.get(s));
                 assertEquals(expectedPerStream, got.size(), "stream " + ids.get(s) + " complete, nothing doubled");
                 for (int t = 0; t < got.size(); t++) {
-                    assertEquals(t, got.get(t).get("pos").asInt());
-                    assertEquals(String.valueOf(sent[s].charAt(t)), got.get(t).get("in").asText());
+                    assertEquals(t, (int) got.get(t).pos());
+                    assertEquals(String.valueOf(sent[s].charAt(t)), got.get(t).in());
                 }
             }
             String metrics = get("/metrics").body();

@@ -2,6 +2,7 @@ package io.seqstream.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.seqstream.stream.OutputRecord;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -88,12 +89,11 @@ final class WsTestClient implements AutoCloseable {
 
     synchronized List<String> messages() { return List.copyOf(messages); }
 
-    /** The output records received (anything with a pos), parsed. */
-    List<JsonNode> outputs() {
-        List<JsonNode> out = new ArrayList<>();
+    /** The output records received (anything that is not an error), parsed. */
+    List<OutputRecord> outputs() {
+        List<OutputRecord> out = new ArrayList<>();
         for (String m : messages()) {
-            JsonNode n = parse(m);
-            if (n.has("pos")) out.add(n);
+            if (!parse(m).has("error")) out.add(OutputRecord.parse(m));
         }
         return out;
     }
@@ -107,8 +107,8 @@ final class WsTestClient implements AutoCloseable {
         return out;
     }
 
-    List<JsonNode> outputsOf(String stream) {
-        return outputs().stream().filter(n -> n.get("stream").asText().equals(stream)).toList();
+    List<OutputRecord> outputsOf(String stream) {
+        return outputs().stream().filter(n -> n.stream().equals(stream)).toList();
     }
 
     static JsonNode parse(String s) {

@@ -1,7 +1,7 @@
 package io.seqstream.train.next;
 
 /**
- * Judges generated bracket strings (DESIGN.md section 5). Only '(' and ')' are brackets; any other character
+ * Judges generated bracket strings (defined in docs/results.md, "Next-token models"). Only '(' and ')' are brackets; any other character
  * makes a string ill-formed.
  */
 public final class BracketChecker {

@@ -3,7 +3,7 @@ package io.seqstream.train.next;
 import java.util.List;
 
 /**
- * The automaton of the ndfa language (DESIGN.md section 5): {@code s}, then one word of {abc!, uvw!, klm!}
+ * The automaton of the ndfa language (defined in docs/results.md, "Next-token models"): {@code s}, then one word of {abc!, uvw!, klm!}
  * repeated k &gt;= 0 times, then {@code s}. The choice of word is made once and every repetition must be that
  * word ("s abc! abc! s" is in the language, "s abc! uvw! s" is not), so a recogniser reading left to right has
  * to remember which branch it took: the nondeterministic choice at the first letter.
