@@ -1,5 +1,6 @@
 package io.seqstream.bench;
 
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.kafka.Partitions;
 import io.seqstream.stream.OutputRecord;
 import java.nio.charset.StandardCharsets;
@@ -7,14 +8,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A read_committed reader of an outputs topic that keeps, for every output it gets, its partition, the moment the
@@ -55,12 +53,7 @@ final class CommittedOutputLog implements AutoCloseable {
     }
 
     private void run() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.of(bootstrap).consumer().maxPollRecords(5000).build()) {
             List<TopicPartition> tps = Partitions.of(c, topic, Duration.ofSeconds(60));
             partitions = tps.size();
             c.assign(tps);

@@ -1,12 +1,11 @@
 package io.seqstream.bench;
 
+import io.seqstream.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -24,9 +23,7 @@ final class CommittedProgress implements AutoCloseable {
     private final Admin admin;
 
     CommittedProgress(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        admin = Admin.create(p);
+        admin = KafkaClients.of(bootstrap).admin();
     }
 
     /** The timed window: committed counts and times at its two ends, and the subject's counters there. */

@@ -1,10 +1,11 @@
 package io.seqstream.bench;
 
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.kafka.Partitions;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpec;
@@ -24,17 +25,12 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -235,14 +231,11 @@ public final class EndToEndBench {
     }
 
     static void produceBacklog(String bootstrap, String topic, int streams, long tokens) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         Random rng = new Random(1);
         byte[][] keys = new byte[streams][];
         for (int s = 0; s < streams; s++) keys[s] = ("stream-" + s).getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.of(bootstrap).idempotentProducer()
+                .linger(Duration.ofMillis(20)).batchBytes(512 * 1024).build()) {
             for (long i = 0; i < tokens; i++) {
                 byte[] letter = {(byte) ('a' + rng.nextInt(26))};
                 producer.send(new ProducerRecord<>(topic, keys[rng.nextInt(streams)], letter));
@@ -253,12 +246,8 @@ public final class EndToEndBench {
 
     /** Checks, untimed, that every output is readable with read_committed. */
     private static void awaitCommittedOutputs(String bootstrap, String topic, long expected, Duration timeout) throws InterruptedException {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = KafkaClients.of(bootstrap).consumer().maxPollRecords(10000).build()) {
             List<TopicPartition> tps = Partitions.of(c, topic, Duration.ofSeconds(30));
             while (System.nanoTime() < deadline) {
                 // Under read_committed the end offset is the last stable offset; it counts data plus commit markers.

@@ -1,13 +1,12 @@
 package io.seqstream.bench;
 
+import io.seqstream.kafka.KafkaClients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -37,9 +36,7 @@ final class GroupOwnership implements AutoCloseable {
     private volatile boolean running = true;
 
     GroupOwnership(String bootstrap, String groupId, String pipeline, String inputTopic) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        this.admin = Admin.create(p);
+        this.admin = KafkaClients.of(bootstrap).admin();
         this.groupId = groupId;
         this.suffix = "-" + pipeline + "-";
         this.topic = inputTopic;

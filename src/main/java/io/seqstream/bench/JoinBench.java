@@ -1,6 +1,7 @@
 package io.seqstream.bench;
 
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpecs;
 import java.io.BufferedReader;
@@ -16,23 +17,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Warm join: a fresh product JVM joins a running feed (embedded broker in this JVM, a paced feed of one-letter records
@@ -121,9 +116,7 @@ public final class JoinBench {
 
     /** No backlog: the group starts at the records sent after the launch. */
     private static void skipToEnd(String bootstrap) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = KafkaClients.of(bootstrap).admin()) {
             int n = admin.describeTopics(List.of(INPUT)).allTopicNames().get(30, TimeUnit.SECONDS).get(INPUT).partitions().size();
             Map<TopicPartition, OffsetSpec> req = new HashMap<>();
             for (int i = 0; i < n; i++) req.put(new TopicPartition(INPUT, i), OffsetSpec.latest());
@@ -150,10 +143,7 @@ public final class JoinBench {
         private volatile long resumedAt = -1;
 
         Feed(String bootstrap, int streams, int tokensPerSecond) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-            producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            producer = KafkaClients.of(bootstrap).idempotentProducer().linger(Duration.ofMillis(2)).build();
             byte[][] keys = new byte[streams][];
             for (int i = 0; i < streams; i++) keys[i] = ("s" + i).getBytes(StandardCharsets.UTF_8);
             thread = new Thread(() -> {
@@ -231,11 +221,7 @@ public final class JoinBench {
 
         Outputs(String bootstrap, long launch) {
             this.launch = launch;
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = KafkaClients.of(bootstrap).consumer().fromEarliest().build();
             List<TopicPartition> parts = new ArrayList<>();
             consumer.partitionsFor(OUTPUT).forEach(i -> parts.add(new TopicPartition(OUTPUT, i.partition())));
             consumer.assign(parts);

@@ -1,15 +1,14 @@
 package io.seqstream.bench;
 
 import io.seqstream.config.SeqstreamConfig;
-import io.seqstream.stream.PipelineProcessor;
+import io.seqstream.kafka.KafkaClients;
+import io.seqstream.stream.TransactionalOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,14 +16,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A running exactly-once consume-&gt;produce loop with no model work, as a live reference beside the pipeline: one
  * output of the echo output's size per input, carrying the input's timestamp as {@code "ts"} (as echo outputs do)
  * so the same reader measures both; the pipeline's max.poll.records, producer settings
- * ({@link PipelineProcessor#producerConfig}) and transaction bounds: a transaction spans polls and commits when the
+ * ({@link TransactionalOutput#settings}) and transaction bounds: a transaction spans polls and commits when the
  * commit interval has passed since it began, as soon as a poll finds nothing more (the input is
  * drained; while a transaction is open it polls without waiting, as the pipeline does) or when it holds max-transaction-records.
  */
@@ -47,20 +44,13 @@ final class KafkaOnlyLoop implements AutoCloseable {
      * @param transactionalId this loop's own transactional id
      */
     KafkaOnlyLoop(String bootstrap, String in, String out, String group, String transactionalId, Bounds bounds) {
-        Properties pp = PipelineProcessor.producerConfig(bootstrap, transactionalId,
-                SeqstreamConfig.of(Map.of()).kafka().transactionTimeout());
-        Properties cp = new Properties();
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        cp.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(bounds.maxPollRecords()));
         byte[] prefix = ("{\"pad\":\"" + "x".repeat(Math.max(0, bounds.outputBytes() - FIXED_BYTES)) + "\",\"ts\":")
                 .getBytes(StandardCharsets.UTF_8);
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        producer.initTransactions();
+        KafkaClients clients = KafkaClients.of(bootstrap);
+        KafkaProducer<byte[], byte[]> producer = TransactionalOutput.settings(clients, transactionalId,
+                SeqstreamConfig.of(Map.of()).kafka().transactionTimeout()).build();
+        KafkaConsumer<byte[], byte[]> consumer = clients.consumer().group(group).fromEarliest()
+                .maxPollRecords(bounds.maxPollRecords()).build();
         consumer.subscribe(List.of(in));
         long interval = bounds.commitInterval().toNanos();
         thread = new Thread(() -> {

@@ -1,6 +1,7 @@
 package io.seqstream.bench;
 
-import io.seqstream.stream.PipelineProcessor;
+import io.seqstream.kafka.KafkaClients;
+import io.seqstream.stream.TransactionalOutput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ final class KafkaStreamsReference implements AutoCloseable {
      * stream's state.
      */
     static Properties config(String bootstrap, String applicationId, int threads, KafkaOnlyLoop.Bounds bounds, Path stateDir) {
-        Properties ours = PipelineProcessor.producerConfig(bootstrap, "unused", Duration.ofSeconds(10));
+        Properties ours = TransactionalOutput.settings(KafkaClients.of(bootstrap), "unused", Duration.ofSeconds(10)).properties();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -3,6 +3,7 @@ package io.seqstream.bench;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.kafka.Partitions;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpec;
@@ -20,20 +21,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Load on the echo pipeline with exactly-once on, everything on this machine (embedded broker, processor, producer,
@@ -226,14 +222,11 @@ public final class LoadBench {
 
     /** One letter per record to a random stream of {@code streams}, at {@code rate} records/s (paced per 10 ms). */
     private static void produce(String bootstrap, String topic, int streams, double rate, AtomicBoolean stop, AtomicLong sent) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         Random rng = new Random(1);
         byte[][] keys = new byte[streams][];
         for (int s = 0; s < streams; s++) keys[s] = ("stream-" + s).getBytes(StandardCharsets.UTF_8);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.of(bootstrap).idempotentProducer()
+                .linger(Duration.ofMillis(5)).batchBytes(256 * 1024).build()) {
             long t0 = System.nanoTime();
             long n = 0;
             while (!stop.get()) {
@@ -258,10 +251,7 @@ public final class LoadBench {
     }
 
     private static KafkaConsumer<byte[], byte[]> reader(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = KafkaClients.of(bootstrap).consumer().build();
         List<TopicPartition> tps = Partitions.of(c, topic, Duration.ofSeconds(30));
         c.assign(tps);
         c.seekToEnd(tps);

@@ -1,15 +1,14 @@
 package io.seqstream.bench;
 
+import io.seqstream.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
+import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A producer thread sending one random letter per record at a fixed rate, round robin over streams {@code s0..sN-1}.
@@ -54,15 +53,9 @@ final class PacedFeed implements AutoCloseable {
     }
 
     private void run(long seed) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "300000");
         Random rng = new Random(seed);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.of(bootstrap).idempotentProducer().linger(Duration.ofMillis(5))
+                .timeouts(Duration.ofMinutes(5), Duration.ofMinutes(5)).build()) {
             long begin = System.nanoTime();
             long n = 0;
             while (running) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.EmbeddedKafka;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpec;
 import io.seqstream.metrics.ServingMeters;
@@ -12,26 +13,24 @@ import io.seqstream.serve.ServedModel;
 import io.seqstream.state.ChangelogReader;
 import io.seqstream.state.CheckpointFile;
 import io.seqstream.state.Checkpoints;
-import io.seqstream.state.PartitionSnapshot;
 import io.seqstream.state.KafkaChangelogReader;
+import io.seqstream.state.PartitionSnapshot;
 import io.seqstream.state.StateTable;
 import io.seqstream.stream.OutputSink;
 import io.seqstream.stream.PipelineProcessor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Time to restore many streams' states on a new instance, without and with local checkpoints: a pipeline processes
@@ -159,12 +158,9 @@ public final class RestoreBench {
     }
 
     private static void produceOnePerStream(String bootstrap, String topic, int streams) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
         Random rng = new Random(1);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.of(bootstrap).idempotentProducer()
+                .linger(Duration.ofMillis(20)).batchBytes(512 * 1024).build()) {
             for (int s = 0; s < streams; s++) {
                 producer.send(new ProducerRecord<>(topic, ("stream-" + s).getBytes(StandardCharsets.UTF_8),
                         new byte[]{(byte) ('a' + rng.nextInt(26))}));

@@ -33,7 +33,8 @@ public final class TrainBench {
     }
 
     public static Result run(boolean curriculum, long seed, Duration maxTime) {
-        EchoTask task = new EchoTask(4);
+        // Lengths 5, 10, 20: the task the PyTorch reference trains (the product's long-stream levels come after it).
+        EchoTask task = EchoTask.fixed(4, 5, 10, 20);
         ModelSpec spec = ModelSpec.oneHot(CellType.GRU, 64, task.vocab(), task.classes());
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withSeed(seed).withMaxTime(maxTime)
                 .withBatchSize(50).withEvalEvery(50);

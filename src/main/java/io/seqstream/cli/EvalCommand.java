@@ -2,8 +2,9 @@ package io.seqstream.cli;
 
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.Network;
-import io.seqstream.model.SequenceBatch;
+import io.seqstream.train.FreshData;
 import io.seqstream.train.TaskCatalog;
+import io.seqstream.train.task.EchoTask;
 import io.seqstream.train.task.Score;
 import io.seqstream.train.task.Task;
 import java.io.PrintStream;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Spec;
 import static io.seqstream.cli.TrainCommand.or;
 
 /**
- * {@code eval}: a saved model's accuracy on fresh sequences of a task, level by level (next-token and sentiment models
+ * {@code eval}: a saved model's accuracy on fresh sequences of a task, level by level, or for echo on long single streams
+ * per position range ({@code --stream-length}) (next-token and sentiment models
  * through {@link NextTaskCommand} and {@link SentimentCommand}).
  */
 @Command(name = "eval", sortOptions = false, description = {"Score a saved model on data its training never saw.",
@@ -31,7 +33,8 @@ import static io.seqstream.cli.TrainCommand.or;
         "sentiment: the IMDb test split"})
 final class EvalCommand implements Callable<Integer> {
     private static final List<String> COMMON = List.of("--task", "--model");
-    static final Set<String> GENERATED = TaskOptions.names(COMMON, "--n", "--seed", "--delay", "--max-length");
+    static final Set<String> GENERATED = TaskOptions.names(COMMON, "--n", "--seed", "--delay", "--max-length", "--stream-length",
+            "--streams", "--ranges");
     static final Set<String> NEXT = TaskOptions.names(COMMON, "--n", "--seed", "--temperature", "--max", "--held-out", "--data");
     static final Set<String> SENTIMENT = TaskOptions.names(COMMON, "--data", "--test-limit", "--token-budget");
 
@@ -48,6 +51,14 @@ final class EvalCommand implements Callable<Integer> {
     int delay = 4;
     @Option(names = "--max-length", paramLabel = "L", description = "Memory: the longest sequence (default ${DEFAULT-VALUE}).")
     int maxLength = 200;
+    @Option(names = "--stream-length", paramLabel = "N", description = "Echo: score single streams of N letters, each read from a "
+            + "zero state as a live stream is, per position range (instead of the levels).")
+    Integer streamLength;
+    @Option(names = "--streams", paramLabel = "K", description = "Echo with --stream-length: streams scored (default: enough for "
+            + "100,000 tokens).")
+    Integer streams;
+    @Option(names = "--ranges", paramLabel = "R", description = "Echo with --stream-length: position ranges reported (default 10).")
+    Integer ranges;
     @Option(names = "--temperature", paramLabel = "T", description = "Brackets, ndfa: sampling temperature (default 0.5).")
     Double temperature;
     @Option(names = "--max", paramLabel = "N", description = "Brackets, ndfa: longest sample (default 500).")
@@ -86,15 +97,37 @@ final class EvalCommand implements Callable<Integer> {
         Task t = TaskCatalog.task(task, delay, maxLength);
         Random rng = new Random(or(seed, 12345));
         Network net = new Network(m.metadata().spec());
+        if (streamLength != null) return streams(m, net, t, rng);
+        if (streams != null || ranges != null) throw new UsageException("--streams and --ranges go with --stream-length");
         out.printf(Locale.ROOT, "%s v%d on %s, %d fresh sequences per level:%n", m.metadata().name(), m.metadata().version(), t.name(), n);
         for (int level = 0; level < t.levelCount(); level++) {
-            Score total = Score.ZERO;
-            for (int done = 0; done < n; done += 100) {
-                SequenceBatch b = t.batch(level, Math.min(100, n - done), rng);
-                total = total.plus(t.score(b, net.predict(m.parameters(), b)));
-            }
+            // Drawn in the same order as one plain batch after another, in batches bounded in tokens for long levels.
+            Score total = FreshData.score(t, net, m.parameters(), FreshData.draw(t, level, n, rng));
             out.printf(Locale.ROOT, "  %-28s accuracy %.4f (%s)%n", t.describeLevel(level), total.accuracy(), total);
         }
+        return 0;
+    }
+
+    /** {@code --stream-length N}: echo streams of N letters each, per token overall and per position range. */
+    private int streams(ModelSnapshot m, Network net, Task t, Random rng) {
+        if (!(t instanceof EchoTask echo)) throw new UsageException("--stream-length scores echo tasks, not " + t.name());
+        int length = streamLength;
+        if (length <= echo.maxDelay()) throw new UsageException("--stream-length must exceed the delay " + echo.maxDelay() + ", was " + length);
+        int k = or(streams, (int) Math.max(1, (EchoTask.PASS_TOKENS + length - echo.maxDelay() - 1) / (length - echo.maxDelay())));
+        int r = or(ranges, Math.min(10, length));
+        if (k < 1) throw new UsageException("--streams must be >= 1, was " + k);
+        if (r < 1 || r > length) throw new UsageException("--ranges must be in [1, " + length + "], was " + r);
+        FreshData.StreamScore s = FreshData.streams(echo, net, m.parameters(), length, k, r, rng);
+        out.printf(Locale.ROOT, "%s v%d on %s, %d fresh streams of %d letters, each from a zero state:%n", m.metadata().name(),
+                m.metadata().version(), t.name(), k, length);
+        for (int i = 0; i < s.byRange().size(); i++) {
+            Score sc = s.byRange().get(i);
+            out.printf(Locale.ROOT, "  positions %6d-%-6d accuracy %.4f (%s)%n", i * s.width(), Math.min(length, (i + 1) * s.width()) - 1,
+                    sc.accuracy(), sc);
+        }
+        int worst = s.worstRange();
+        out.printf(Locale.ROOT, "  all positions          accuracy %.4f (%s); lowest range %.4f (positions from %d)%n",
+                s.total().accuracy(), s.total(), s.byRange().get(worst).accuracy(), worst * s.width());
         return 0;
     }
 }

@@ -1,18 +1,16 @@
 package io.seqstream.cli;
 
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.KafkaClients;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,11 +53,8 @@ final class ProduceCommand implements Callable<Integer> {
         SeqstreamConfig.Pipeline p = cfg.pipeline(pipeline);
         String target = topic != null ? topic : p.inputTopic();
         String bootstrap = TailCommand.bootstrap(cfg);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         int sent = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.of(bootstrap).idempotentProducer().build()) {
             if (!text.isEmpty()) {
                 if (stream == null && topic == null) throw new UsageException("--stream ID is required with TEXT");
                 send(producer, target, stream, String.join(" ", text));

@@ -102,8 +102,8 @@ final class RunCommand implements Callable<Integer> {
         Map<String, ModelSnapshot> models = new LinkedHashMap<>();
         for (SeqstreamConfig.Pipeline p : config.pipelines()) {
             if (!Files.isRegularFile(p.model()) && p.name().equals("echo")) {
-                out.println("No model at " + p.model() + ": training the echo model first (GRU 64, delay 4, until "
-                        + TrainCommand.ECHO_THRESHOLD * 100 + " % held-out accuracy at length 20)");
+                out.println("No model at " + p.model() + ": training the echo model first (GRU 64, delay 4, until 99.95 % of "
+                        + "100,000 held-out tokens of 2000-letter streams are right)");
                 TrainCommand.trainEcho(4, false, 64, p.model(), null, 20_000, 1, out);
             }
             models.put(p.name(), Product.ModelFiles.load(p));

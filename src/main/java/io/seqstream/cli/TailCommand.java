@@ -1,19 +1,17 @@
 package io.seqstream.cli;
 
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.stream.OutputRecord;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,13 +51,9 @@ final class TailCommand implements Callable<Integer> {
         SeqstreamConfig.Pipeline p = cfg.pipeline(pipeline);
         String only = stream;
         Duration timeout = io.seqstream.config.Settings.of(java.util.Map.of("--timeout", this.timeout)).duration("--timeout", Duration.ZERO);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(cfg));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         long seen = 0;
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.of(bootstrap(cfg)).consumer().build()) {
             List<TopicPartition> tps = io.seqstream.kafka.Partitions.of(consumer, p.outputTopic(), Duration.ofSeconds(30));
             consumer.assign(tps);
             if (fromBeginning) consumer.seekToBeginning(tps);

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -127,10 +126,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = KafkaClients.of(bootstrapServers()).admin()) {
             while (true) {
                 try {
                     admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);

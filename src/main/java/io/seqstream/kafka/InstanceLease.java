@@ -1,12 +1,12 @@
 package io.seqstream.kafka;
 
 import io.seqstream.config.ConfigException;
+import io.seqstream.util.BackgroundLoop;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,10 +46,10 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
     private final Duration interval;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
-    private Thread heartbeats;
+    private BackgroundLoop heartbeats;
     private long claim = -1;
     private long seq;
-    private volatile boolean running = true;
+    private boolean closed;
     private volatile boolean heldElsewhere;
     private volatile String holder = "";
     private boolean warnedOlder;
@@ -61,9 +61,16 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
         this.topic = topic;
         this.instanceId = instanceId;
         this.interval = Duration.ofMillis(Math.max(100, Math.min(1000, timeout.toMillis() / 3)));
-        this.producer = new KafkaProducer<>(producerProps(bootstrap, instanceId), new StringSerializer(), new ByteArraySerializer());
+        KafkaClients clients = KafkaClients.of(bootstrap);
+        // A heartbeat that cannot be written soon is worthless: the next one follows in a second.
+        this.producer = clients.idempotentProducer().clientId("lease-" + instanceId).linger(Duration.ZERO)
+                .timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .set(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000")
+                .build(new StringSerializer(), new ByteArraySerializer());
         try {
-            this.consumer = new KafkaConsumer<>(consumerProps(bootstrap, instanceId), new StringDeserializer(), new ByteArrayDeserializer());
+            this.consumer = clients.consumer().clientId("lease-" + instanceId).fromEarliest()
+                    .set(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false")
+                    .build(new StringDeserializer(), new ByteArrayDeserializer());
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;
@@ -115,9 +122,8 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         seq = 1;
-        heartbeats = new Thread(this::beat, "seqstream-lease-" + instanceId);
-        heartbeats.setDaemon(true);
-        heartbeats.start();
+        heartbeats = BackgroundLoop.named("seqstream-lease-" + instanceId).wakeup(consumer::wakeup)
+                .joinTimeout(Duration.ofSeconds(10)).start(this::beat);
     }
 
     private List<TopicPartition> partitions() {
@@ -187,10 +193,10 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
         return new LeaseRecord(runId, host, pid, seq, startedAt, claim, released);
     }
 
-    private void beat() {
+    private void beat(BackgroundLoop loop) {
         long next = System.nanoTime() + interval.toNanos();
         try {
-            while (running) {
+            while (loop.running()) {
                 long wait = Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()));
                 try {
                     for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(wait))) observe(r);
@@ -260,15 +266,10 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
     /** Stops heartbeating and, unless another process took the id, releases it so that the next start does not wait. */
     @Override
     public void close() {
-        if (!running) return;
-        running = false;
+        if (closed) return;
+        closed = true;
         if (heartbeats != null) {
-            consumer.wakeup();
-            try {
-                heartbeats.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            heartbeats.stop();
             if (!heldElsewhere) {
                 try {
                     producer.send(new ProducerRecord<>(topic, instanceId, heartbeat(true).encode())).get(5, TimeUnit.SECONDS);
@@ -284,32 +285,9 @@ public final class InstanceLease implements InstanceOwnership, AutoCloseable {
     }
 
     private void closeClients() {
-        running = false;
+        closed = true;
         producer.close(Duration.ZERO);
         consumer.close(Duration.ZERO);
-    }
-
-    private static Properties producerProps(String bootstrap, String instanceId) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "lease-" + instanceId);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        // A heartbeat that cannot be written soon is worthless: the next one follows in a second.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
-        return p;
-    }
-
-    private static Properties consumerProps(String bootstrap, String instanceId) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "lease-" + instanceId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        return p;
     }
 
     private static String hostName() {

@@ -1,19 +1,17 @@
 package io.seqstream.serve;
 
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.model.ModelSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes model versions to the compacted models topic, keyed by model name (the newest per name survives).
@@ -33,17 +31,11 @@ public final class ModelPublisher implements AutoCloseable {
     private ModelPublisher(String bootstrap, String topic, String transactionalId, Duration transactionTimeout) {
         this.topic = topic;
         this.transactional = transactionalId != null;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        if (transactional) {
-            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
-        }
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaClients clients = KafkaClients.of(bootstrap);
+        KafkaClients.ProducerBuilder settings = transactional
+                ? clients.transactionalProducer(transactionalId, transactionTimeout) : clients.idempotentProducer();
+        // Models are large records: a request holds a whole one.
+        producer = settings.maxRequestBytes(16 * 1024 * 1024).compression("lz4").build();
     }
 
     /**
@@ -51,14 +43,7 @@ public final class ModelPublisher implements AutoCloseable {
      * aborts or completes their open transaction; after it they can write nothing more).
      */
     public static ModelPublisher transactional(String bootstrap, String topic, String transactionalId, Duration transactionTimeout) {
-        ModelPublisher m = new ModelPublisher(bootstrap, topic, transactionalId, transactionTimeout);
-        try {
-            m.producer.initTransactions();
-        } catch (RuntimeException e) {
-            m.producer.close(Duration.ZERO);
-            throw e;
-        }
-        return m;
+        return new ModelPublisher(bootstrap, topic, transactionalId, transactionTimeout);
     }
 
     /** Sends and waits for the broker's acknowledgement (and the commit, when transactional). */

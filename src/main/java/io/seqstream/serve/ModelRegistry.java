@@ -1,21 +1,18 @@
 package io.seqstream.serve;
 
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.model.ModelSnapshot;
+import io.seqstream.util.BackgroundLoop;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,26 +28,19 @@ public final class ModelRegistry implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, ModelSnapshot> newest = new ConcurrentHashMap<>();
     private final List<Consumer<ModelSnapshot>> listeners = new CopyOnWriteArrayList<>();
-    private Thread thread;
-    private volatile boolean running = true;
+    private BackgroundLoop follower;
 
     public ModelRegistry(String bootstrap, String topic) {
         this.topic = topic;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // Models are large records: one fetch holds a whole one.
+        consumer = KafkaClients.of(bootstrap).consumer().fetchBytes(16 * 1024 * 1024, 64 * 1024 * 1024).build();
     }
 
     /** Catches up with the topic (blocking), then follows it on a daemon thread. */
     public ModelRegistry start() {
         catchUp();
-        thread = new Thread(this::follow, "seqstream-model-registry");
-        thread.setDaemon(true);
-        thread.start();
+        follower = BackgroundLoop.named("seqstream-model-registry").wakeup(consumer::wakeup).joinTimeout(Duration.ofSeconds(5))
+                .start(this::follow);
         return this;
     }
 
@@ -79,13 +69,11 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    private void follow() {
+    private void follow(BackgroundLoop loop) {
         try {
-            while (running) {
+            while (loop.running()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) apply(r);
             }
-        } catch (WakeupException e) {
-            // closing
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -115,14 +103,8 @@ public final class ModelRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (thread != null) {
-            consumer.wakeup();
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (follower != null) {
+            follower.stop();
         } else {
             consumer.close(Duration.ofSeconds(2));
         }

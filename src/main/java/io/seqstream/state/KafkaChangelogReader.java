@@ -1,5 +1,6 @@
 package io.seqstream.state;
 
+import io.seqstream.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,17 +8,13 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.Uuid;
 
 /**
  * Restores from a compacted changelog topic with its own group-less consumer, read_committed, so that
@@ -34,16 +31,8 @@ public final class KafkaChangelogReader implements ChangelogReader {
         this.topic = topic;
         this.bootstrap = bootstrap;
         this.clientId = clientId;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 << 20));
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = KafkaClients.of(bootstrap).consumer().clientId(clientId).fromEarliest().maxPollRecords(10000)
+                .fetchBytes(16 << 20, 64 << 20).build();
     }
 
     @Override
@@ -99,8 +88,7 @@ public final class KafkaChangelogReader implements ChangelogReader {
     @Override
     public synchronized String topicId() {
         if (topicId == null) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin"))) {
+            try (Admin admin = KafkaClients.of(bootstrap).admin(clientId + "-admin")) {
                 Uuid id = admin.describeTopics(List.of(topic)).topicNameValues().get(topic).get(30, TimeUnit.SECONDS).topicId();
                 topicId = id == null || Uuid.ZERO_UUID.equals(id) ? "" : id.toString();
             } catch (Exception e) {

@@ -5,62 +5,49 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.seqstream.config.SeqstreamConfig;
 import io.seqstream.kafka.InstanceOwnership;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.metrics.ServingMeters;
-import io.seqstream.model.BatchedStep;
-import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.serve.ServedModel;
-import io.seqstream.state.ChangelogReader;
-import io.seqstream.state.Checkpoints;
 import io.seqstream.state.KafkaChangelogReader;
 import io.seqstream.state.StateTable;
+import io.seqstream.util.BackgroundLoop;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One processing thread of a pipeline: its own consumer (in the pipeline's group), transactional producer and
- * state table. Records are decoded (bad ones dead-lettered), grouped by stream in arrival order, and processed in
- * waves, each wave ONE batched recurrent step over every stream that still has a pending token. A transaction spans
- * polls: it commits when {@code commit-interval} has passed since it began, when the input is drained (a poll finds
- * nothing more), when it holds {@code max-transaction-records}, and before a revocation, a model swap or shutdown;
- * the outputs, the touched streams' states (once per transaction) and the consumed offsets commit together. On an
- * abortable error the transaction is aborted, the table rolled back and the consumer rewound to the committed
- * offsets, so the replay produces the same outputs again.
+ * One processing thread of a pipeline, the exactly-once loop as Kafka Streams' StreamThread runs its own: its own
+ * consumer (in the pipeline's group), transactional producer ({@link TransactionalOutput}), state table, wave engine
+ * ({@link WaveEngine}) and changelog restore ({@link StateRestorer}). Records are decoded (bad ones dead-lettered) and
+ * handed to the wave engine, whose outputs go out inside the open transaction. A transaction spans polls: it commits
+ * when {@code commit-interval} has passed since it began, when the input is drained (a poll finds nothing more), when
+ * it holds {@code max-transaction-records}, and before a revocation, a model swap or shutdown; the outputs, the
+ * touched streams' states (once per transaction) and the consumed offsets commit together. On an abortable error the
+ * transaction is aborted, the table rolled back and the consumer rewound to the committed offsets, so the replay
+ * produces the same outputs again.
  *
  * <p>Partitions move incrementally (cooperative rebalancing): only partitions that move are revoked, committed for,
  * and restored. A newly assigned partition is restored after its committed offset is fetched, which waits until
@@ -74,11 +61,12 @@ import org.slf4j.LoggerFactory;
 public final class PipelineProcessor implements ProcessingView, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineProcessor.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final long LAG_EVERY_NANOS = 1_000_000_000L;
     /** Failures in a row after which records are processed one per transaction to find the one that fails. */
     static final int ISOLATE_AFTER = 3;
 
     private final SeqstreamConfig.Pipeline pipeline;
-    private final String bootstrap;
+    private final KafkaClients clients;
     private final String transactionalId;
     private final String groupId;
     private final String groupInstanceId;
@@ -88,52 +76,43 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
     private final ServingMeters meters;
     private final OutputSink sink;
     private final byte[] poison;
+    private final Path checkpointDir;
     private final AtomicReference<ServedModel> offered = new AtomicReference<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
-    private final Transaction txn = new Transaction();
+    private final OpenTransaction txn;
+    private final WaveEngine waves;
+    /** The wave engine's outputs go out inside the open transaction (one instance: no allocation per token). */
+    private final WaveEngine.Output send = this::send;
     /**
      * Newly assigned partitions, paused until their committed offsets are stable (the previous owner's last
      * transaction settled) and their states restored: the wait never holds up the partitions this thread keeps.
      */
     private final Set<TopicPartition> awaitingRestore = new HashSet<>();
 
-    private ServedModel model;
     private InputDecoder decoder;
-    private BatchedStep step;
-    /** Next-token models: a stream's state after the start token, where every new (or reset) stream begins. */
-    private float[] startState;
     private StateTable table;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private KafkaProducer<byte[], byte[]> producer;
-    private ChangelogReader changelog;
-    private Checkpoints checkpoints;
-    private final java.nio.file.Path checkpointDir;
-    private Thread thread;
-    private volatile boolean running = true;
+    private TransactionalOutput output;
+    private StateRestorer restorer;
+    private volatile BackgroundLoop thread;
     private volatile Status status = Status.STARTING;
     private volatile String lastError;
     private InstanceOwnership ownership = InstanceOwnership.SOLE;
     private long lastEviction = System.currentTimeMillis();
+    private long lastLag;
     private long reportedStreams;
     private volatile int hot;
     private volatile int cold;
+    private volatile long lag = -1;
     private volatile ServedModel current;
     private volatile Set<Integer> assigned = Set.of();
     private volatile MeterRegistry clientMeterRegistry;
     private KafkaClientMetrics consumerMeters;
-    private KafkaClientMetrics producerMeters;
-
-    private int[] waveTokens = new int[64];
-    private int[] waveRows = new int[64];
-    private int[] waveParams = new int[64];
-    private Pending[] wave = new Pending[64];
-    private float[] probs = new float[64];
 
     public PipelineProcessor(SeqstreamConfig config, SeqstreamConfig.Pipeline pipeline, String bootstrap, int index,
                              ServedModel model, ServingMeters meters, OutputSink sink) {
         this.pipeline = pipeline;
-        this.bootstrap = bootstrap;
+        this.clients = KafkaClients.of(bootstrap);
         String app = config.app().name();
         String instance = config.app().instanceId();
         this.transactionalId = app + "-" + pipeline.name() + "-" + instance + "-" + index;
@@ -147,38 +126,32 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         this.poison = pipeline.poisonValue().isEmpty() ? null : pipeline.poisonValue().getBytes(StandardCharsets.UTF_8);
         this.table = newTable(model);
         this.checkpointDir = pipeline.checkpointDir(config.app());
+        this.txn = new OpenTransaction(pipeline.inputTopic(), sink != OutputSink.NONE);
+        this.waves = new WaveEngine(pipeline, meters, model);
         meters.expectDeadLetterReasons(Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::wireName).toList());
-        install(model);
+        serve(model);
     }
 
     private static StateTable newTable(ServedModel m) {
         return new StateTable(m.spec().stateWidth(), 1024, m.spec().stateShapeId());
     }
 
+    /** A new model version between two transactions: the waves step with it from now on. */
     private void install(ServedModel m) {
-        this.model = m;
+        waves.install(m);
+        serve(m);
+    }
+
+    private void serve(ServedModel m) {
         this.current = m;
-        this.step = new BatchedStep(m.spec(), 64);
-        this.startState = "next".equals(m.task()) ? startState(m, step) : null;
         this.decoder = new InputDecoder(m.tokenizer(), pipeline.maxValueBytes(), m.spec().params());
         meters.modelVersion(m.version());
     }
 
-    /**
-     * Next-token models learn every sequence from the start token, so a stream's first character is read from the
-     * state the start token leads to, not from zeros: stepped once per model version, copied into new rows.
-     */
-    private static float[] startState(ServedModel m, BatchedStep step) {
-        float[] state = new float[m.spec().stateWidth()];
-        step.step(m.parameters(), 1, new int[]{NextVocabulary.START_ID}, null, state, new int[]{0}, new float[m.spec().classes()]);
-        return state;
-    }
-
     /** Starts the processing thread; the future completes once the transactional producer is initialised. */
     public CompletableFuture<Void> start() {
-        thread = new Thread(this::run, "seqstream-" + pipeline.name() + "-" + transactionalId);
-        thread.setDaemon(true);
-        thread.start();
+        thread = BackgroundLoop.named("seqstream-" + pipeline.name() + "-" + transactionalId)
+                .wakeup(this::wakeConsumer).joinTimeout(Duration.ofSeconds(30)).start(this::run);
         return started;
     }
 
@@ -187,38 +160,37 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         offered.set(next);
     }
 
-    /** Streams whose state is in memory (read from another thread: an estimate). */
+    @Override
+    public String pipeline() { return pipeline.name(); }
+
     @Override
     public int hotStreams() { return hot; }
 
-    /** Evicted streams whose state waits in the changelog (read from another thread: an estimate). */
     @Override
     public int coldStreams() { return cold; }
 
-    /** The version that produces outputs now. */
     @Override
     public long modelVersion() { return current.version(); }
 
-    /** The model that produces outputs now (read from another thread: the gateway's API). */
     @Override
     public ServedModel model() { return current; }
 
-    /** Partitions of the input topic this thread owns now (read from another thread: health). */
     @Override
     public Set<Integer> assignedPartitions() { return assigned; }
 
-    /** Whether the processing thread is up and processing (started, not fenced, not stopped). */
+    @Override
+    public long lag() { return lag; }
+
     @Override
     public boolean alive() {
-        return thread != null && thread.isAlive() && started.isDone() && !started.isCompletedExceptionally()
+        BackgroundLoop t = thread;
+        return t != null && t.alive() && started.isDone() && !started.isCompletedExceptionally()
                 && status != Status.FENCED;
     }
 
-    /** What the thread is doing now: running, restarting after an error, fenced, stopped. */
     @Override
     public Status status() { return status; }
 
-    /** The last unexpected error, or null. */
     @Override
     public String lastError() { return lastError; }
 
@@ -244,21 +216,15 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         consumerMeters.bindTo(clientMeterRegistry);
     }
 
-    private void bindProducerMeters() {
-        if (clientMeterRegistry == null) return;
-        closeQuietly("producer meters", producerMeters);
-        producerMeters = new KafkaClientMetrics(producer, Tags.of("role", "producer"));
-        producerMeters.bindTo(clientMeterRegistry);
-    }
-
-    private void run() {
+    private void run(BackgroundLoop loop) {
         try {
-            consumer = new KafkaConsumer<>(consumerProps(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            changelog = new KafkaChangelogReader(bootstrap, pipeline.stateTopic(), transactionalId + "-restore");
-            checkpoints = new Checkpoints(checkpointDir, pipeline.checkpointInterval(), () -> model.spec(), changelog);
-            producer = newProducer();
+            consumer = newConsumer();
+            restorer = new StateRestorer(pipeline.name(),
+                    new KafkaChangelogReader(clients.bootstrap(), pipeline.stateTopic(), transactionalId + "-restore"),
+                    checkpointDir, pipeline.checkpointInterval(), () -> waves.model().spec(), meters);
+            output = new TransactionalOutput(clients, transactionalId, transactionTimeout, pipeline, dlqTopic, meters,
+                    ownership, clientMeterRegistry);
             bindConsumerMeters();
-            bindProducerMeters();
             consumer.subscribe(List.of(pipeline.inputTopic()), new Rebalance());
             status = Status.RUNNING;
             started.complete(null);
@@ -269,7 +235,7 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
             return;
         }
         try {
-            supervise();
+            supervise(loop);
         } finally {
             if (status != Status.FENCED) status = Status.STOPPED;
             closeClients();
@@ -277,20 +243,20 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
     }
 
     /** The processing loop under supervision: unexpected errors restart it from the committed offsets. */
-    private void supervise() {
+    private void supervise(BackgroundLoop loop) {
         int failures = 0;
-        while (running) {
+        while (loop.running()) {
             try {
                 boolean isolate = failures >= ISOLATE_AFTER;
-                long commitsBefore = txn.commits;
-                loop(isolate);
-                if (!running) break;
-                if (txn.commits > commitsBefore) failures = 0;
+                long commitsBefore = txn.commits();
+                loop(loop, isolate);
+                if (!loop.running()) break;
+                if (txn.commits() > commitsBefore) failures = 0;
             } catch (WakeupException e) {
-                if (!running) break;
+                if (!loop.running()) break;
             } catch (RuntimeException e) {
-                if (fenced(e)) return;
-                if (!running) break;
+                if (fenced(loop, e)) return;
+                if (!loop.running()) break;
                 failures++;
                 meters.restarted();
                 status = Status.RESTARTING;
@@ -300,15 +266,15 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
                 try {
                     restartProcessing();
                 } catch (WakeupException w) {
-                    if (!running) break;
+                    if (!loop.running()) break;
                 } catch (RuntimeException again) {
-                    if (fenced(again)) return;
+                    if (fenced(loop, again)) return;
                     LOG.warn("pipeline {}: restart failed, trying again ({})", pipeline.name(), again.toString());
                 }
                 sleep(Math.min(5_000L, 100L << Math.min(6, failures - 1)));
             }
         }
-        if (txn.open) {
+        if (txn.open()) {
             try {
                 commit();
             } catch (RuntimeException e) {
@@ -319,13 +285,13 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
     }
 
     /** True (and the thread marked fenced) when the error says another process holds this instance's id. */
-    private boolean fenced(Throwable e) {
+    private boolean fenced(BackgroundLoop loop, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FencedElsewhere) {
+            if (t instanceof TransactionalOutput.FencedElsewhere) {
                 status = Status.FENCED;
                 lastError = t.getMessage();
                 txn.clear();
-                running = false;
+                loop.requestStop();
                 LOG.error("pipeline {}: {}", pipeline.name(), t.getMessage());
                 return true;
             }
@@ -335,31 +301,38 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
 
     /**
      * Polls and processes until stopped, returning normally after one isolated batch (so the supervisor can count
-     * it as a success). Unexpected errors propagate to {@link #supervise()}.
+     * it as a success). Unexpected errors propagate to {@link #supervise}.
      */
-    private void loop(boolean isolate) {
-        while (running) {
-            if (!txn.open) {
+    private void loop(BackgroundLoop loop, boolean isolate) {
+        while (loop.running()) {
+            if (!txn.open()) {
                 applyOfferedModel();
                 restoreSettledPartitions();
                 maybeEvict();
+                maybeMeasureLag();
             }
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(txn.open ? Duration.ZERO : POLL);
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(txn.open() ? Duration.ZERO : POLL);
             if (!records.isEmpty()) {
                 if (isolate) {
                     processIsolated(records);
                     return;
                 }
-                if (!txn.open) txn.begin();
+                if (!txn.open()) beginTransaction();
                 if (!process(records)) continue;
             }
-            if (txn.open && (records.isEmpty() || txn.due(pipeline) || offered.get() != null)) {
+            if (txn.open() && (records.isEmpty() || txn.due(pipeline.maxTransactionRecords(), pipeline.commitInterval().toNanos())
+                    || offered.get() != null)) {
                 if (commit()) {
                     if (status == Status.RESTARTING) status = Status.RUNNING;
                     if (isolate) return;
                 }
             }
         }
+    }
+
+    private void beginTransaction() {
+        output.begin();
+        txn.begin();
     }
 
     /**
@@ -383,7 +356,7 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
             }
         }
         if (settled.isEmpty()) return;
-        restore(numbers(settled));
+        restorer.restore(numbers(settled), table);
         seekTo(settled, committed);
         awaitingRestore.removeAll(settled);
         consumer.resume(settled);
@@ -391,6 +364,7 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
 
     private void applyOfferedModel() {
         ServedModel next = offered.getAndSet(null);
+        ServedModel model = waves.model();
         if (next == null || next.version() == model.version()) return;
         LOG.info("pipeline {}: model {} v{} -> v{}", pipeline.name(), next.name(), model.version(), next.version());
         if (next.spec().stateShapeId() != model.spec().stateShapeId()) {
@@ -408,16 +382,6 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         install(next);
     }
 
-    /**
-     * With {@code pipeline.<p>.fault.hold-commit} set (fault drills only), the transaction's records reach the broker
-     * and then the commit waits, so that a kill lands with a transaction open and its outputs in the log uncommitted.
-     */
-    private void holdForFaultDrill() {
-        if (pipeline.holdCommit().isZero()) return;
-        producer.flush();
-        sleep(pipeline.holdCommit().toMillis());
-    }
-
     /** Processes one poll's records inside the open transaction; false when the transaction failed and was replayed. */
     private boolean process(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         try {
@@ -432,8 +396,30 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
     /** Records -> pending tokens per stream -> waves: outputs sent and states changed inside the open transaction. */
     private void step(Iterable<ConsumerRecord<byte[], byte[]>> records) {
         decode(records);
-        fetchColdStreams();
-        runWaves();
+        Map<String, Long> coldStreams = waves.coldLocations(table);
+        if (coldStreams != null) restorer.fetchCold(coldStreams, table);
+        waves.run(table, send);
+    }
+
+    private void send(byte[] key, byte[] json, long timestamp) {
+        output.output(key, json);
+        txn.output(key, json, timestamp);
+    }
+
+    private void decode(Iterable<ConsumerRecord<byte[], byte[]>> records) {
+        waves.clear();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            txn.consumed(r.partition(), r.offset());
+            if (poison != null && Arrays.equals(poison, r.value())) {
+                throw new IllegalStateException("fault drill: poison record at " + r.topic() + "-" + r.partition() + "@" + r.offset());
+            }
+            InputDecoder.Result result = decoder.decode(r);
+            if (result instanceof InputDecoder.Rejected rej) {
+                output.deadLetter(r, rej.reason(), rej.detail());
+                continue;
+            }
+            waves.add((InputDecoder.Decoded) result, r.partition(), r.timestamp());
+        }
     }
 
     /** Commits the open transaction; false when it failed (then it was aborted or settled, and replayed). */
@@ -441,9 +427,7 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         List<Sent> changelogSends = new ArrayList<>();
         try {
             writeChangelog(changelogSends);
-            producer.sendOffsetsToTransaction(txn.offsets(), consumer.groupMetadata());
-            holdForFaultDrill();
-            producer.commitTransaction();
+            output.commit(txn.offsets(), consumer.groupMetadata());
         } catch (KafkaException e) {
             failed(e);
             return false;
@@ -456,25 +440,36 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
             }
         }
         table.commit();
-        checkpoints.committed(table);
-        meters.tokens(txn.tokens);
+        restorer.committed(table);
+        meters.tokens(txn.tokens());
         long now = System.currentTimeMillis();
-        for (int i = 0; i < txn.tokens; i++) meters.endToEnd(now - txn.timestamps[i]);
-        if (txn.outputs != null) {
-            for (int i = 0; i < txn.outputs.size(); i += 2) {
-                sink.committed(pipeline.name(), new String(txn.outputs.get(i), StandardCharsets.UTF_8), txn.outputs.get(i + 1));
+        for (int i = 0; i < txn.tokens(); i++) meters.endToEnd(now - txn.timestamp(i));
+        List<byte[]> outputs = txn.outputs();
+        if (outputs != null) {
+            for (int i = 0; i < outputs.size(); i += 2) {
+                sink.committed(pipeline.name(), new String(outputs.get(i), StandardCharsets.UTF_8), outputs.get(i + 1));
             }
         }
         txn.committed();
         return true;
     }
 
+    /** Each stream touched by the transaction goes to the changelog once, with its state at the commit. */
+    private void writeChangelog(List<Sent> sends) {
+        List<String> touched = table.touched();
+        for (int i = 0; i < touched.size(); i++) {
+            String id = touched.get(i);
+            int slot = table.slot(id);
+            byte[] value = slot < 0 ? null : table.encode(slot);
+            Future<RecordMetadata> f = output.changelog(table.touchedPartition(i), id.getBytes(StandardCharsets.UTF_8), value);
+            if (slot >= 0) sends.add(new Sent(slot, f));
+        }
+    }
+
     /** A Kafka error inside the transaction: abort (or settle) it, roll the table back and replay. */
     private void failed(KafkaException e) {
-        if (e instanceof ProducerFencedException || e instanceof InvalidProducerEpochException
-                || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
-                || e instanceof UnsupportedVersionException) {
-            stopIfFencedElsewhere(e);
+        if (TransactionalOutput.cannotContinue(e)) {
+            output.stopIfFencedElsewhere(e);
             LOG.warn("pipeline {}: producer {} cannot continue ({}); recreating it and replaying", pipeline.name(),
                     transactionalId, e.toString());
             recoverUncertain();
@@ -496,27 +491,9 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
 
     /** Aborts the open transaction and puts the table back as the last commit left it; throws what the abort threw. */
     private void abortOpen() {
-        producer.abortTransaction();
+        output.abort();
         table.abort();
         txn.clear();
-    }
-
-    /**
-     * A producer fenced while another live process holds this instance's id: re-initialising the same transactional
-     * id would fence that process back, so this producer is closed and the thread stops.
-     */
-    private void stopIfFencedElsewhere(RuntimeException e) {
-        if (e instanceof ProducerFencedException && ownership.heldElsewhere()) {
-            abandonProducer();
-            throw new FencedElsewhere(transactionalId);
-        }
-    }
-
-    /** Closes the producer, whatever state it is in, and initialises a new one with the same transactional id. */
-    private void replaceProducer() {
-        abandonProducer();
-        producer = newProducer();
-        bindProducerMeters();
     }
 
     /**
@@ -524,9 +501,9 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
      * with reason {@code processing-error} (its offset committed with it) and the others are processed as usual.
      */
     private void processIsolated(ConsumerRecords<byte[], byte[]> records) {
-        if (txn.open) throw new IllegalStateException("isolated processing needs no open transaction");
+        if (txn.open()) throw new IllegalStateException("isolated processing needs no open transaction");
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            txn.begin();
+            beginTransaction();
             try {
                 step(List.of(r));
             } catch (KafkaException e) {
@@ -535,129 +512,12 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
                 LOG.warn("pipeline {}: record {}-{}@{} fails on its own ({}); dead-lettered as processing-error", pipeline.name(),
                         r.topic(), r.partition(), r.offset(), e.toString());
                 abortOpen();
-                pending.clear();
-                txn.begin();
+                waves.clear();
+                beginTransaction();
                 txn.consumed(r.partition(), r.offset());
-                producer.send(DeadLetters.record(dlqTopic, r, DeadLetterReason.PROCESSING_ERROR, abbreviate(e.toString())));
-                meters.deadLetter(DeadLetterReason.PROCESSING_ERROR.wireName());
+                output.deadLetter(r, DeadLetterReason.PROCESSING_ERROR, abbreviate(e.toString()));
             }
             if (!commit()) throw new IllegalStateException("isolated transaction failed to commit");
-        }
-    }
-
-    private void decode(Iterable<ConsumerRecord<byte[], byte[]>> records) {
-        pending.clear();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            txn.consumed(r.partition(), r.offset());
-            if (poison != null && Arrays.equals(poison, r.value())) {
-                throw new IllegalStateException("fault drill: poison record at " + r.topic() + "-" + r.partition() + "@" + r.offset());
-            }
-            InputDecoder.Result result = decoder.decode(r);
-            if (result instanceof InputDecoder.Rejected rej) {
-                producer.send(DeadLetters.record(dlqTopic, r, rej.reason(), rej.detail()));
-                meters.deadLetter(rej.reason().wireName());
-                continue;
-            }
-            InputDecoder.Decoded d = (InputDecoder.Decoded) result;
-            Pending ps = pending.computeIfAbsent(d.streamId(), id -> new Pending(id, r.partition()));
-            if (d.control() == InputDecoder.Control.RESET) ps.items.add(Item.control(Item.RESET, 0));
-            if (d.param().isPresent()) ps.items.add(Item.control(Item.PARAM, d.param().getAsInt()));
-            for (int i = 0; i < d.tokens().length; i++) {
-                ps.items.add(new Item(Item.TOKEN, d.tokens()[i], d.tokenTexts()[i], r.timestamp()));
-            }
-            if (d.control() == InputDecoder.Control.END) ps.items.add(Item.control(Item.END, 0));
-        }
-    }
-
-    /** Streams evicted by TTL come back from the changelog before their next token. */
-    private void fetchColdStreams() {
-        Map<String, Long> coldStreams = null;
-        for (Pending ps : pending.values()) {
-            if (table.slot(ps.id) >= 0) continue;
-            long loc = table.coldLocation(ps.id);
-            if (loc < 0) continue;
-            if (coldStreams == null) coldStreams = new HashMap<>();
-            coldStreams.put(ps.id, loc);
-        }
-        if (coldStreams != null) changelog.fetch(coldStreams, table);
-    }
-
-    private void runWaves() {
-        Pending[] active = pending.values().toArray(new Pending[0]);
-        int live = active.length;
-        long now = System.currentTimeMillis();
-        int classes = model.spec().classes();
-        boolean withParams = model.spec().params() > 0;
-        while (true) {
-            int k = 0;
-            int keep = 0;
-            for (int s = 0; s < live; s++) {
-                Pending ps = active[s];
-                while (ps.next < ps.items.size() && ps.items.get(ps.next).kind != Item.TOKEN) {
-                    applyControl(ps, ps.items.get(ps.next), now);
-                    ps.next++;
-                }
-                if (ps.next < ps.items.size()) {
-                    active[keep++] = ps;
-                    ensureWave(k + 1);
-                    wave[k++] = ps;
-                }
-            }
-            live = keep;
-            if (k == 0) break;
-            for (int i = 0; i < k; i++) {
-                Pending ps = wave[i];
-                int slot = table.slotForUpdate(ps.id, ps.partition, now);
-                if (pipeline.swapPolicy() == SeqstreamConfig.SwapPolicy.RESET && table.position(slot) > 0
-                        && table.modelVersion(slot) != model.version()) {
-                    table.reset(slot);
-                }
-                if (startState != null && table.position(slot) == 0 && startState.length == table.width()) {
-                    System.arraycopy(startState, 0, table.matrix(), slot * startState.length, startState.length);
-                }
-                waveRows[i] = slot;
-                waveTokens[i] = ps.items.get(ps.next).token;
-                int p = table.param(slot);
-                waveParams[i] = p >= 0 ? p : Math.max(0, pipeline.defaultParam());
-            }
-            if (probs.length < k * classes) probs = new float[k * classes * 2];
-            long t0 = System.nanoTime();
-            step.step(model.parameters(), k, waveTokens, withParams ? waveParams : null, table.matrix(), waveRows, probs);
-            meters.wave(k, System.nanoTime() - t0);
-            for (int i = 0; i < k; i++) {
-                Pending ps = wave[i];
-                Item it = ps.items.get(ps.next++);
-                int slot = waveRows[i];
-                long pos = table.position(slot);
-                byte[] json = OutputFormat.format(model, pipeline.name(), ps.id, pos, it.text, probs, i * classes, classes, it.ts);
-                producer.send(new ProducerRecord<>(pipeline.outputTopic(), ps.key, json));
-                txn.output(ps.key, json, it.ts);
-                table.setPosition(slot, pos + 1);
-                table.setModelVersion(slot, model.version());
-            }
-        }
-        pending.clear();
-    }
-
-    private void applyControl(Pending ps, Item it, long now) {
-        switch (it.kind) {
-            case Item.RESET -> table.reset(table.slotForUpdate(ps.id, ps.partition, now));
-            case Item.PARAM -> table.setParam(table.slotForUpdate(ps.id, ps.partition, now), it.token);
-            case Item.END -> table.end(ps.id, ps.partition);
-            default -> throw new IllegalStateException("not a control: " + it.kind);
-        }
-    }
-
-    /** Each stream touched by the transaction goes to the changelog once, with its state at the commit. */
-    private void writeChangelog(List<Sent> sends) {
-        List<String> touched = table.touched();
-        for (int i = 0; i < touched.size(); i++) {
-            String id = touched.get(i);
-            int slot = table.slot(id);
-            byte[] value = slot < 0 ? null : table.encode(slot);
-            Future<RecordMetadata> f = producer.send(new ProducerRecord<>(pipeline.stateTopic(), table.touchedPartition(i),
-                    id.getBytes(StandardCharsets.UTF_8), value));
-            if (slot >= 0) sends.add(new Sent(slot, f));
         }
     }
 
@@ -671,10 +531,10 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         meters.aborted();
         table.abort();
         txn.clear();
-        replaceProducer();
+        output.replace();
         Set<TopicPartition> owned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> committed = owned.isEmpty() ? Map.of() : consumer.committed(owned);
-        restore(numbers(owned));
+        restorer.restore(numbers(owned), table);
         seekTo(owned, committed);
         consumer.resume(awaitingRestore);
         awaitingRestore.clear();
@@ -685,27 +545,19 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
      * and every assigned partition's state is rebuilt, since the error may have struck half-way through a change.
      */
     private void restartProcessing() {
-        if (txn.open) {
+        if (txn.open()) {
             try {
                 abortOpen();
             } catch (RuntimeException e) {
-                stopIfFencedElsewhere(e);
+                output.stopIfFencedElsewhere(e);
                 LOG.debug("abort after an unexpected error failed; settling with a new producer", e);
             }
         }
         recoverUncertain();
     }
 
-    private void abandonProducer() {
-        try {
-            producer.close(Duration.ZERO);
-        } catch (RuntimeException ignored) {
-            // already unusable
-        }
-    }
-
     private void rewind(Collection<TopicPartition> partitions) {
-        pending.clear();
+        waves.clear();
         if (partitions.isEmpty()) return;
         seekTo(partitions, consumer.committed(new HashSet<>(partitions)));
     }
@@ -718,23 +570,6 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
             else fromStart.add(tp);
         }
         if (!fromStart.isEmpty()) consumer.seekToBeginning(fromStart);
-    }
-
-    /** Reads the partitions' states back (checkpoint, then changelog) in place of what the table holds for them. */
-    private void restore(Collection<Integer> partitions) {
-        if (partitions.isEmpty()) return;
-        table.dropPartitions(partitions);
-        long droppedBefore = table.droppedForShape();
-        ChangelogReader.Restored r = checkpoints.restore(partitions, table);
-        meters.restored(r.nanos());
-        long dropped = table.droppedForShape() - droppedBefore;
-        if (dropped > 0) {
-            meters.statesDropped(dropped);
-            LOG.warn("pipeline {}: dropped {} changelog states of partitions {} written for a model of another state shape; those streams start from zero",
-                    pipeline.name(), dropped, partitions);
-        }
-        LOG.info("pipeline {}: restored {} streams from {} checkpointed and {} changelog records of partitions {} in {} ms",
-                pipeline.name(), r.streams(), r.checkpointed(), r.records(), partitions, r.nanos() / 1_000_000);
     }
 
     private void maybeEvict() {
@@ -753,13 +588,21 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         reportedStreams = size;
     }
 
-    private void ensureWave(int k) {
-        if (k <= wave.length) return;
-        int n = Math.max(k, wave.length * 2);
-        wave = Arrays.copyOf(wave, n);
-        waveTokens = Arrays.copyOf(waveTokens, n);
-        waveRows = Arrays.copyOf(waveRows, n);
-        waveParams = Arrays.copyOf(waveParams, n);
+    /** Records behind on the assigned partitions, from the consumer's last fetch (no request), once a second. */
+    private void maybeMeasureLag() {
+        long now = System.nanoTime();
+        if (now - lastLag < LAG_EVERY_NANOS) return;
+        lastLag = now;
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong l = consumer.currentLag(tp);
+            if (l.isEmpty()) {
+                total = -1;
+                break;
+            }
+            total += l.getAsLong();
+        }
+        lag = total;
     }
 
     private static void sleep(long millis) {
@@ -780,70 +623,32 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         return out;
     }
 
-    private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, transactionalId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(pipeline.maxPollRecords()));
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeout.toMillis()));
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, sessionTimeout.toMillis() / 5)));
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
         // Incremental rebalancing: a member keeps (and keeps processing) the partitions that stay with it; only the
         // partitions that move are revoked, committed for and restored.
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        return p;
-    }
-
-    /**
-     * The transactional producer's settings, in one place so that the benchmarks' Kafka-only reference loop runs
-     * with exactly what a processor runs with.
-     */
-    public static Properties producerConfig(String bootstrap, String transactionalId, Duration transactionTimeout) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
-        return p;
-    }
-
-    private KafkaProducer<byte[], byte[]> newProducer() {
-        Properties p = producerConfig(bootstrap, transactionalId, transactionTimeout);
-        KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        created.initTransactions();
-        return created;
+        return clients.consumer().group(groupId).staticMember(groupInstanceId).clientId(transactionalId).fromEarliest()
+                .maxPollRecords(pipeline.maxPollRecords()).sessionTimeout(sessionTimeout).cooperative().build();
     }
 
     /** Stops the thread (committing its open transaction) and closes the clients (the group moves on at once). */
     @Override
     public void close() {
-        running = false;
-        if (consumer != null) consumer.wakeup();
-        if (thread != null && thread != Thread.currentThread()) {
-            try {
-                thread.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        BackgroundLoop t = thread;
+        if (t != null) t.stop();
+    }
+
+    private void wakeConsumer() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) c.wakeup();
     }
 
     private void closeClients() {
         assigned = Set.of();
-        if (checkpoints != null) checkpoints.close(table);
+        lag = -1;
+        if (restorer != null) restorer.close(table);
         closeQuietly("consumer meters", consumerMeters);
-        closeQuietly("producer meters", producerMeters);
         closeQuietly("consumer", consumer == null ? null : () -> consumer.close(Duration.ofSeconds(5)));
-        closeQuietly("producer", producer == null ? null : () -> producer.close(Duration.ofSeconds(5)));
-        closeQuietly("changelog reader", changelog);
+        closeQuietly("producer", output);
         meters.activeStreamsDelta(-reportedStreams);
         reportedStreams = 0;
     }
@@ -867,16 +672,16 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) return;
-            if (txn.open) commit();
+            if (txn.open()) commit();
             awaitingRestore.removeAll(partitions);
-            checkpoints.revoked(numbers(partitions), table);
+            restorer.revoked(numbers(partitions), table);
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (txn.open) {
+            if (txn.open()) {
                 meters.aborted();
                 try {
                     abortOpen();
@@ -886,15 +691,15 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
                             pipeline.name(), e.toString());
                     table.abort();
                     txn.clear();
-                    stopIfFencedElsewhere(e);
-                    replaceProducer();
+                    output.stopIfFencedElsewhere(e);
+                    output.replace();
                 }
                 Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
                 kept.removeAll(partitions);
                 rewind(kept);
             }
             awaitingRestore.removeAll(partitions);
-            checkpoints.lost(numbers(partitions));
+            restorer.lost(numbers(partitions));
             table.dropPartitions(numbers(partitions));
             publishAssignment(partitions);
             LOG.warn("pipeline {}: lost partitions {} (this member was away longer than its session)", pipeline.name(),
@@ -916,110 +721,6 @@ public final class PipelineProcessor implements ProcessingView, AutoCloseable {
             Set<Integer> now = numbers(consumer.assignment());
             now.removeAll(numbers(leaving));
             assigned = Set.copyOf(now);
-        }
-    }
-
-    /** The open transaction's bookkeeping: consumed offsets, outputs for the local sink, input timestamps. */
-    private final class Transaction {
-        /** Per input partition the next offset to consume (-1: none consumed in this transaction). */
-        long[] next = new long[0];
-        TopicPartition[] partitions = new TopicPartition[0];
-        List<byte[]> outputs;
-        long[] timestamps = new long[1024];
-        int tokens;
-        int records;
-        long startedNanos;
-        boolean open;
-        long commits;
-
-        void begin() {
-            producer.beginTransaction();
-            open = true;
-            startedNanos = System.nanoTime();
-            outputs = sink == OutputSink.NONE ? null : new ArrayList<>();
-        }
-
-        boolean due(SeqstreamConfig.Pipeline p) {
-            return records >= p.maxTransactionRecords() || System.nanoTime() - startedNanos >= p.commitInterval().toNanos();
-        }
-
-        void consumed(int partition, long offset) {
-            if (partition >= next.length) {
-                int n = Math.max(partition + 1, next.length * 2);
-                int from = next.length;
-                next = Arrays.copyOf(next, n);
-                Arrays.fill(next, from, n, -1L);
-                partitions = Arrays.copyOf(partitions, n);
-            }
-            next[partition] = offset + 1;
-            records++;
-        }
-
-        Map<TopicPartition, OffsetAndMetadata> offsets() {
-            Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
-            for (int p = 0; p < next.length; p++) {
-                if (next[p] < 0) continue;
-                if (partitions[p] == null) partitions[p] = new TopicPartition(pipeline.inputTopic(), p);
-                m.put(partitions[p], new OffsetAndMetadata(next[p]));
-            }
-            return m;
-        }
-
-        void output(byte[] key, byte[] json, long ts) {
-            if (outputs != null) {
-                outputs.add(key);
-                outputs.add(json);
-            }
-            if (tokens == timestamps.length) timestamps = Arrays.copyOf(timestamps, tokens * 2);
-            timestamps[tokens++] = ts;
-        }
-
-        void committed() {
-            commits++;
-            clear();
-        }
-
-        void clear() {
-            Arrays.fill(next, -1L);
-            outputs = null;
-            tokens = 0;
-            records = 0;
-            open = false;
-        }
-    }
-
-    /** This instance's id is held by another live process: the processor stops rather than fence it back. */
-    private static final class FencedElsewhere extends RuntimeException {
-        FencedElsewhere(String transactionalId) {
-            super("producer " + transactionalId + " was fenced by another process running with the same app.instance-id; "
-                    + "this processing thread stops (give each instance its own app.instance-id)");
-        }
-    }
-
-    /** A stream's pending work within one poll, in arrival order. */
-    private static final class Pending {
-        final String id;
-        final byte[] key;
-        final int partition;
-        final List<Item> items = new ArrayList<>(4);
-        int next;
-
-        Pending(String id, int partition) {
-            this.id = id;
-            this.key = id.getBytes(StandardCharsets.UTF_8);
-            this.partition = partition;
-        }
-    }
-
-    /** A token, or a control that applies at its place in the stream. */
-    private record Item(int kind, int token, String text, long ts) {
-        static final int TOKEN = 0;
-        static final int RESET = 1;
-        static final int PARAM = 2;
-        static final int END = 3;
-
-        static Item control(int kind, int value) {
-            return new Item(kind, value, null, 0);
         }
     }
 

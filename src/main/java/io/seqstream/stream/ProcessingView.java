@@ -4,18 +4,22 @@ import io.seqstream.serve.ServedModel;
 import java.util.Set;
 
 /**
- * What one processing thread shows the rest of the product while it runs: its status, the model it serves and the
- * partitions and streams it holds. Read-only and safe to call from any thread (values are recent estimates), so the
- * web gateway and health checks never need the processing loop itself.
+ * What one processing thread shows the rest of the product while it runs: its status, the model it serves, the
+ * partitions, lag and streams it holds. Read-only and safe to call from any thread (values are recent estimates), so
+ * the web gateway and health checks never need the processing loop itself.
  */
 public interface ProcessingView {
-    /** What a processing thread is doing. */
+
+    /** What a processing thread is doing, for health. */
     enum Status { STARTING, RUNNING, RESTARTING, FENCED, STOPPED }
+
+    /** The pipeline the thread processes. */
+    String pipeline();
 
     /** What the thread is doing now: running, restarting after an error, fenced, stopped. */
     Status status();
 
-    /** Whether the processing thread is up and processing (started, not fenced, not stopped). */
+    /** Whether the thread is up and processing (started, not fenced, not stopped). */
     boolean alive();
 
     /** The last unexpected error, or null. */
@@ -27,12 +31,15 @@ public interface ProcessingView {
     /** The version that produces outputs now. */
     long modelVersion();
 
-    /** Partitions of the input topic this thread owns now. */
+    /** Partitions of the input topic the thread owns now. */
     Set<Integer> assignedPartitions();
 
-    /** Streams whose state is in memory. */
+    /** Input records not yet consumed on those partitions, as of the thread's last fetch (at most a second old); -1 unknown. */
+    long lag();
+
+    /** Streams whose state is in memory (an estimate). */
     int hotStreams();
 
-    /** Evicted streams whose state waits in the changelog. */
+    /** Evicted streams whose state waits in the changelog (an estimate). */
     int coldStreams();
 }

@@ -36,8 +36,9 @@ public final class EchoModels {
     }
 
     /**
-     * Trains an echo model (fixed delay, or variable 0..8 as the stream parameter) with the curriculum over
-     * sequence lengths until held-out accuracy at length 20 reaches the threshold.
+     * Trains an echo model (fixed delay, or variable 0..8 as the stream parameter) through the task's curriculum until
+     * held-out accuracy at its top level reaches the threshold (every level the same threshold, each pass confirmed on
+     * 100,000 fresh tokens).
      */
     public static Trained train(String name, EchoTask task, int hidden, OptimizerConfig opt, TaskTrainer.Settings settings,
                                 double threshold, TrainingLog log, Consumer<TaskTrainer.Progress> progress) {

@@ -34,8 +34,11 @@ public final class Optimizer {
 
     public double learningRate() { return adam.learningRate(); }
 
-    /** Changes the step size from the next update on (a schedule's job). */
-    public void setLearningRate(double lr) { adam.setLearningRate(lr); }
+    /** Changes Adam's step size from the next update on (its moment estimates are kept). */
+    public void setLearningRate(double lr) {
+        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be > 0, was " + lr);
+        adam.setLearningRate(lr);
+    }
 
     /** Updates skipped because the loss or gradient was NaN or infinite. */
     public long skippedSteps() { return skipped; }

@@ -15,9 +15,12 @@ import java.util.function.Consumer;
 
 /**
  * Trains a network on a synthetic {@link Task}: minibatches drawn through a {@link Curriculum}, loss and BPTT
- * (truncated when a window is set), clipping and Adam through the {@link Optimizer}, and a held-out evaluation
- * every few steps on sequences generated from a separate seed that training never draws from. The curriculum
- * advances on that held-out accuracy; training stops when the top level passes, or at the step or time budget.
+ * (truncated when a window is set), clipping and Adam through the {@link Optimizer}, and a held-out check every few
+ * steps on sequences generated from a separate seed that training never draws from. A level passes only when a
+ * check above its threshold is confirmed on a set of {@link Task#unitsToPass()} held-out units (2560 sequences,
+ * 100,000 echo tokens) drawn fresh for that confirmation from a third seed. At the top level the learning rate
+ * halves (down to 1/8 of it) on a failed confirmation and, once a check reached the lower levels' threshold, after
+ * {@link #PATIENCE} checks without a new best. Training stops when the top level passes, or at the step or time budget.
  */
 public final class TaskTrainer {
 
@@ -28,7 +31,7 @@ public final class TaskTrainer {
      * @param evalEvery   steps between held-out evaluations
      * @param heldOut     held-out sequences per level
      * @param seed        training randomness; the held-out sets use a different stream derived from it
-     * @param bpttWindow  truncated BPTT window in steps; 0 = full sequences
+     * @param bpttWindow  truncated BPTT window in steps; 0 = the task's own ({@link Task#trainingWindow()})
      * @param initSeed    parameter initialisation seed
      */
     public record Settings(int batchSize, long maxSteps, Duration maxTime, int evalEvery, int heldOut, long seed,
@@ -57,18 +60,25 @@ public final class TaskTrainer {
      * @param steps           updates made
      * @param examples        training sequences seen
      * @param level           curriculum level at the end
-     * @param heldOutAccuracy held-out accuracy at the top level, in the task's measure
-     * @param solved          the top level passed the curriculum threshold
+     * @param heldOutAccuracy held-out accuracy at the top level, in the task's measure: of the confirmation set when
+     *                        solved, else of the last check
+     * @param heldOutScore    correct and total behind heldOutAccuracy
+     * @param solved          the top level passed the curriculum threshold, confirmed on the full held-out set
      * @param seconds         wall-clock training time
      * @param skippedSteps    updates skipped for non-finite loss or gradient
      */
     public record Result(Parameters parameters, long steps, long examples, int level, double heldOutAccuracy,
-                         boolean solved, double seconds, long skippedSteps) {
+                         Score heldOutScore, boolean solved, double seconds, long skippedSteps) {
     }
 
     /** Called after every held-out evaluation. */
     public record Progress(long step, int level, double heldOutAccuracy, double loss, double seconds) {
     }
+
+    /** Training tokens after which a held-out check is due even when evalEvery steps have not passed. */
+    static final long CHECK_TOKENS = 200_000;
+    /** Top-level checks without a new best before the learning rate is halved. */
+    static final int PATIENCE = 10;
 
     private final Task task;
     private final ModelSpec spec;
@@ -94,20 +104,21 @@ public final class TaskTrainer {
         Session session = session(params, curriculum);
         long start = System.nanoTime();
         long deadline = start + settings.maxTime().toNanos();
-        double topAccuracy = Double.NaN;
+        Score topScore = null;
         boolean solved = false;
+        long checkedAtTokens = 0;
         while (session.steps() < settings.maxSteps() && System.nanoTime() < deadline) {
             StepOutcome o = session.step();
             double held = Double.NaN;
-            if (session.steps() % settings.evalEvery() == 0) {
+            // Long levels are checked by tokens too: 50 steps of streams 2000 long would be minutes between checks.
+            if (session.steps() % settings.evalEvery() == 0 || session.tokens() - checkedAtTokens >= CHECK_TOKENS) {
+                checkedAtTokens = session.tokens();
                 int before = curriculum.current();
                 HeldOut.Evaluation e = session.evaluate();
                 held = e.accuracy();
-                if (before == curriculum.topLevel()) topAccuracy = held;
-                if (curriculum.current() != before) topAccuracy = Double.NaN;
-                if (curriculum.finished() || (before == curriculum.topLevel() && held >= curriculum.threshold() && e.criticalCorrect())) {
-                    solved = true;
-                }
+                if (before == curriculum.topLevel()) topScore = e.judged();
+                if (curriculum.current() != before) topScore = null;
+                solved = curriculum.finished();
                 if (listener != null) listener.accept(new Progress(session.steps(), before, held, o.loss(), seconds(start)));
             }
             if (log != null) {
@@ -116,9 +127,9 @@ public final class TaskTrainer {
             }
             if (solved) break;
         }
-        if (Double.isNaN(topAccuracy)) topAccuracy = session.evaluate(task.topLevel()).accuracy();
-        return new Result(params, session.steps(), session.examples(), curriculum.current(), topAccuracy, solved, seconds(start),
-                session.optimizer().skippedSteps());
+        if (topScore == null) topScore = session.evaluate(task.topLevel()).judged();
+        return new Result(params, session.steps(), session.examples(), curriculum.current(), topScore.accuracy(), topScore, solved,
+                seconds(start), session.optimizer().skippedSteps());
     }
 
     /** A step-by-step training session over the given parameters (updated in place). */
@@ -134,12 +145,18 @@ public final class TaskTrainer {
         private final Parameters params;
         private final Curriculum curriculum;
         private final Network net = new Network(spec);
+        // Held-out sets get a workspace of their own: long streams must not grow the training one.
+        private final Network evalNet = new Network(spec);
         private final Optimizer opt;
         private final float[] grad;
         private final Random rng = new Random(settings.seed());
         private final HeldOut heldOut = new HeldOut(task, settings.heldOut(), settings.seed() * 0x9E3779B97F4A7C15L + 17);
+        private final double initialRate = optimizerConfig.learningRate();
+        private double bestTopCheck = Double.NEGATIVE_INFINITY;
+        private int sinceBest;
         private long steps;
         private long examples;
+        private long tokens;
         private boolean poisonNext;
 
         private Session(Parameters params, Curriculum curriculum) {
@@ -154,6 +171,7 @@ public final class TaskTrainer {
             SequenceBatch batch = Batches.batch(task, curriculum, settings.batchSize(), rng);
             steps++;
             examples += batch.size();
+            for (int i = 0; i < batch.size(); i++) tokens += batch.lengths[i];
             if (poisonNext) {
                 poisonNext = false;
                 Network.Loss loss = net.lossAndGradient(params, batch, null, grad);
@@ -164,16 +182,48 @@ public final class TaskTrainer {
             return update(net, params, batch, grad, opt);
         }
 
-        /** Held-out evaluation at the current level; the curriculum advances on it. */
+        /**
+         * Held-out check at the current level; when it reaches the level's threshold (critical examples right), the
+         * confirmation on a fresh full-size set decides, and the curriculum advances on that.
+         */
         public HeldOut.Evaluation evaluate() {
-            HeldOut.Evaluation e = heldOut.evaluate(net, params, curriculum.current());
-            curriculum.observe(e.criticalCorrect() ? e.accuracy() : Math.min(e.accuracy(), curriculum.threshold() - 1e-9));
-            return e;
+            int level = curriculum.current();
+            double bar = curriculum.thresholdAt(level);
+            HeldOut.Evaluation e = heldOut.evaluate(evalNet, params, level);
+            if (level == curriculum.topLevel()) watchPlateau(e.accuracy());
+            if (!(e.accuracy() >= bar && e.criticalCorrect())) {
+                curriculum.observe(Math.min(e.accuracy(), bar - 1e-9));
+                return e;
+            }
+            Score fresh = heldOut.confirm(evalNet, params, level);
+            if (!(fresh.accuracy() >= bar) && level == curriculum.topLevel()) lowerLearningRate();
+            curriculum.observe(fresh.accuracy());
+            return e.confirmedBy(fresh);
         }
 
-        /** Held-out evaluation at a given level, without touching the curriculum. */
+        /**
+         * At the top level, once a check has reached the threshold of the levels below (close to the bar, not while
+         * still learning), {@link #PATIENCE} checks without a new best lower the learning rate.
+         */
+        private void watchPlateau(double accuracy) {
+            if (!(Math.max(accuracy, bestTopCheck) >= curriculum.threshold())) return;
+            if (accuracy > bestTopCheck) {
+                bestTopCheck = accuracy;
+                sinceBest = 0;
+            } else if (++sinceBest >= PATIENCE) {
+                lowerLearningRate();
+                sinceBest = 0;
+            }
+        }
+
+        // Close to the bar the steps are too large to settle on it: a smaller one helps more than more steps.
+        private void lowerLearningRate() {
+            opt.setLearningRate(Math.max(initialRate / 8, opt.learningRate() / 2));
+        }
+
+        /** Held-out check at a given level, without touching the curriculum. */
         public HeldOut.Evaluation evaluate(int level) {
-            return heldOut.evaluate(net, params, level);
+            return heldOut.evaluate(evalNet, params, level);
         }
 
         /** Makes the next step's gradient non-finite (fault injection for tests and drills). */
@@ -183,6 +233,9 @@ public final class TaskTrainer {
 
         public long examples() { return examples; }
 
+        /** Input tokens of every training sequence so far. */
+        public long tokens() { return tokens; }
+
         public Curriculum curriculum() { return curriculum; }
 
         public Optimizer optimizer() { return opt; }
@@ -191,7 +244,7 @@ public final class TaskTrainer {
     }
 
     private StepOutcome update(Network net, Parameters params, SequenceBatch batch, float[] grad, Optimizer opt) {
-        int window = settings.bpttWindow();
+        int window = settings.bpttWindow() > 0 ? settings.bpttWindow() : task.trainingWindow();
         if (window <= 0 || batch.maxLength() <= window) {
             Network.Loss loss = net.lossAndGradient(params, batch, null, grad);
             Optimizer.Update u = opt.step(params.values(), grad, loss.value());
@@ -242,32 +295,49 @@ public final class TaskTrainer {
     public record StepOutcome(double loss, double accuracy, double rawNorm, double clippedNorm, boolean skipped) {
     }
 
-    /** Fixed held-out sets, one per level, generated lazily from their own seed. */
+    /**
+     * Held-out data from seeds training never draws from: a fixed check set per level (the configured size, at most
+     * the confirmation size), generated lazily, and a fresh confirmation set of {@link Task#unitsToPass()} units each
+     * time a check passes.
+     */
     public static final class HeldOut {
         private final Task task;
         private final int size;
         private final long seed;
+        private final Random confirmations;
         private final List<List<SequenceBatch>> perLevel = new ArrayList<>();
 
         HeldOut(Task task, int size, long seed) {
             this.task = task;
             this.size = size;
             this.seed = seed;
+            this.confirmations = new Random(seed * 31 + 0x5DEECE66DL);
             for (int l = 0; l < task.levelCount(); l++) perLevel.add(null);
         }
 
-        /** Accuracy and mean cross-entropy on the level's held-out sample, and whether every critical example is right. */
-        public record Evaluation(double accuracy, double loss, boolean criticalCorrect) {
+        /**
+         * Accuracy and mean cross-entropy on the level's check set, whether every critical example is right, and the
+         * confirmation's score when one was made (null otherwise).
+         */
+        public record Evaluation(double accuracy, double loss, boolean criticalCorrect, Score checked, Score confirmed) {
+            Evaluation confirmedBy(Score fresh) { return new Evaluation(accuracy, loss, criticalCorrect, checked, fresh); }
+
+            /** The score the level is judged by: the confirmation when there was one, else the check. */
+            public Score judged() { return confirmed != null ? confirmed : checked; }
+
+            /** Held-out examples behind {@link #judged()}. */
+            public long size() { return judged().total(); }
+        }
+
+        /** Sequences in the check set at a level: the configured size, at most what the confirmation uses. */
+        int checkSize(int level) {
+            return Math.min(size, task.sequencesHolding(level, task.unitsToPass()));
         }
 
         Evaluation evaluate(Network net, Parameters params, int level) {
             List<SequenceBatch> batches = perLevel.get(level);
             if (batches == null) {
-                Random r = new Random(seed + 1000L * level);
-                batches = new ArrayList<>();
-                for (int done = 0; done < size; done += 100) {
-                    batches.add(task.batch(level, Math.min(100, size - done), r));
-                }
+                batches = FreshData.draw(task, level, checkSize(level), new Random(seed + 1000L * level));
                 perLevel.set(level, batches);
             }
             Score total = Score.ZERO;
@@ -284,7 +354,13 @@ public final class TaskTrainer {
                 Score s = task.score(c, net.predict(params, c));
                 critical = s.correct() == s.total();
             }
-            return new Evaluation(total.accuracy(), loss.mean(), critical);
+            return new Evaluation(total.accuracy(), loss.mean(), critical, total, null);
+        }
+
+        /** The score on a fresh set of {@link Task#unitsToPass()} units at the level, never drawn before. */
+        Score confirm(Network net, Parameters params, int level) {
+            int n = task.sequencesHolding(level, task.unitsToPass());
+            return FreshData.score(task, net, params, FreshData.draw(task, level, n, confirmations));
         }
     }
 }

@@ -1,24 +1,22 @@
 package io.seqstream.train;
 
 import io.seqstream.config.SeqstreamConfig;
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.kafka.TopicAdmin;
 import io.seqstream.kafka.TopicSpec;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.serve.ModelPublisher;
 import io.seqstream.serve.ModelRegistry;
+import io.seqstream.util.BackgroundLoop;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +48,9 @@ public final class TrainerLeadership implements Lineage {
     private final TopicPartition partition;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicLong terms = new AtomicLong();
-    private final Thread thread;
+    private final BackgroundLoop thread;
     private volatile long term;
-    private volatile boolean running = true;
+    private boolean closed;
     // Owned by the trainer thread (begin, publish, close).
     private ModelPublisher publisher;
     private long publisherTerm;
@@ -67,22 +65,13 @@ public final class TrainerLeadership implements Lineage {
         this.partition = new TopicPartition(name, 0);
         TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(name, 1, 3, Map.of())));
         Duration session = config.kafka().sessionTimeout();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, name);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, config.app().instanceId() + ".trainer." + model);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(session.toMillis()));
-        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, String.valueOf(Math.max(500, session.toMillis() / 5)));
-        p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        thread = new Thread(this::membership, "seqstream-trainer-leadership-" + model);
-        thread.setDaemon(true);
-        thread.start();
+        consumer = KafkaClients.of(bootstrap).consumer().group(name).clientId(config.app().instanceId() + ".trainer." + model)
+                .fromLatest().sessionTimeout(session).cooperative().build();
+        thread = BackgroundLoop.named("seqstream-trainer-leadership-" + model).wakeup(consumer::wakeup)
+                .joinTimeout(Duration.ofSeconds(10)).start(this::membership);
     }
 
-    private void membership() {
+    private void membership(BackgroundLoop loop) {
         try {
             consumer.subscribe(List.of(name), new ConsumerRebalanceListener() {
                 @Override
@@ -102,7 +91,7 @@ public final class TrainerLeadership implements Lineage {
                     if (partitions.contains(partition)) resign("lost");
                 }
             });
-            while (running) {
+            while (loop.running()) {
                 try {
                     consumer.poll(Duration.ofMillis(200));
                 } catch (WakeupException e) {
@@ -164,14 +153,9 @@ public final class TrainerLeadership implements Lineage {
     /** Leaves the group (another member takes over at once) and closes the publisher. */
     @Override
     public synchronized void close() {
-        if (!running) return;
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        if (closed) return;
+        closed = true;
+        thread.stop();
         closePublisher();
     }
 }

@@ -16,8 +16,10 @@ import io.seqstream.train.online.LabelledTopicFeed;
 import io.seqstream.train.online.LiveStreamFeed;
 import io.seqstream.train.online.OnlineLearner;
 import io.seqstream.train.task.Task;
+import io.seqstream.util.BackgroundLoop;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -50,8 +52,7 @@ public final class TrainerVerticle extends VerticleBase {
     private final Lineage lineage;
     private final String instanceId;
     private final TrainingMeters meters;
-    private Thread thread;
-    private volatile boolean running = true;
+    private BackgroundLoop thread;
     private volatile boolean poison;
     private volatile long version;
     private volatile double publishedAccuracy;
@@ -108,16 +109,17 @@ public final class TrainerVerticle extends VerticleBase {
     }
 
     private static OnlineLearner learner(SeqstreamConfig app, String bootstrap, SeqstreamConfig.Trainer config, ModelMetadata m,
-                                         Parameters params, TrainingMeters meters) {
+                                         Parameters params, int startLevel, TrainingMeters meters) {
         OptimizerConfig opt = new OptimizerConfig(config.learningRate(), config.clipNorm(), 0);
         switch (config.source()) {
             case CURRICULUM -> {
                 Task task = TaskCatalog.task(config.task(), config.delay(), 200);
                 TaskTrainer trainer = new TaskTrainer(task, m.spec(), opt,
                         TaskTrainer.Settings.defaults().withBatchSize(config.batchSize()).withSeed(config.seed()).withHeldOut(HELD_OUT));
-                Curriculum curriculum = config.curriculum() ? new Curriculum(task.levelCount(), 0.99, Curriculum.DEFAULT_MIX)
-                        : Curriculum.none(task.topLevel(), 0.99);
-                return new CurriculumLearner(trainer.session(params, curriculum), task.name(), HELD_OUT);
+                // A version that passed levels goes on from the last of them: starting again at the shortest would
+                // spend the first versions relearning what it knows, and judge them on the top level meanwhile.
+                Curriculum curriculum = TaskCatalog.curriculum(task, config.curriculum()).resumeAt(Math.min(startLevel, task.topLevel()));
+                return new CurriculumLearner(trainer.session(params, curriculum), task.name());
             }
             case TOPIC -> {
                 String topic = config.topic().isEmpty() ? "train." + m.name() : config.topic();
@@ -145,22 +147,21 @@ public final class TrainerVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        thread = new Thread(this::loop, "seqstream-trainer-" + start.metadata().name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = BackgroundLoop.named("seqstream-trainer-" + start.metadata().name()).joinTimeout(Duration.ofSeconds(30))
+                .start(this::loop);
         return Future.succeededFuture();
     }
 
     @Override
     public Future<?> stop() {
-        running = false;
+        thread.requestStop();
         return vertx.executeBlocking(() -> {
-            thread.join(30_000);
+            thread.stop();
             return null;
         });
     }
 
-    private void loop() {
+    private void loop(BackgroundLoop loop) {
         String name = start.metadata().name();
         // Loading ND4J's natives takes seconds: done here, off the event loop.
         LOG.info("trainer for {}: ND4J backend {} (the step and BPTT kernels run in plain Java on the CPU)", name, Nd4jInfo.backend());
@@ -170,7 +171,7 @@ public final class TrainerVerticle extends VerticleBase {
         long lastLog = System.nanoTime();
         long lastPublish = System.nanoTime() - config.minPublishInterval().toNanos();
         try {
-            while (running) {
+            while (loop.running()) {
                 long now = lineage.term();
                 if (now != term) {
                     learner = close(learner);
@@ -252,7 +253,8 @@ public final class TrainerVerticle extends VerticleBase {
         Double acc = base.metadata().metrics().get("heldOutAccuracy");
         version = base.metadata().version();
         publishedAccuracy = scratch || acc == null ? Double.NEGATIVE_INFINITY : acc;
-        OnlineLearner learner = learner(app, bootstrap, config, base.metadata(), params, meters);
+        OnlineLearner learner = learner(app, bootstrap, config, base.metadata(), params, scratch ? 0 : Math.max(0, base.metadata().level()),
+                meters);
         LOG.info("trainer for {} (term {}) continues from v{}{} on {}", start.metadata().name(), term, version,
                 scratch ? " with fresh weights" : base == newest ? " (newest published)" : "", learner.describe());
         return learner;

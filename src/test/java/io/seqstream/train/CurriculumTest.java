@@ -27,6 +27,31 @@ class CurriculumTest {
     }
 
     @Test
+    void shouldPassTheTopLevelOnlyAtItsOwnThreshold() {
+        Curriculum c = new Curriculum(2, 0.99, 0.2, 0.9992);
+        assertEquals(0.99, c.thresholdAt(0));
+        assertEquals(0.9992, c.thresholdAt(1));
+        assertTrue(c.observe(0.99));
+        assertFalse(c.observe(0.999));
+        assertFalse(c.finished(), "99.9 % is short of the top level's 99.92 %");
+        assertFalse(c.observe(0.9992));
+        assertTrue(c.finished());
+        Curriculum none = Curriculum.none(2, 0.9995);
+        assertFalse(none.observe(0.999));
+        assertFalse(none.finished());
+    }
+
+    @Test
+    void shouldResumeAtALevelAlreadyPassed() {
+        Curriculum c = new Curriculum(5).resumeAt(3);
+        assertEquals(3, c.current());
+        assertTrue(c.observe(1.0));
+        assertEquals(4, c.current());
+        assertThrows(IllegalArgumentException.class, () -> new Curriculum(5).resumeAt(5));
+        assertEquals(2, Curriculum.none(2).resumeAt(0).current(), "without a curriculum it stays at the top");
+    }
+
+    @Test
     void shouldNeverGoBeyondTheTop() {
         Curriculum c = new Curriculum(2);
         assertTrue(c.observe(1.0));

@@ -7,12 +7,10 @@ import io.seqstream.train.TaskTrainer;
 public final class CurriculumLearner implements OnlineLearner {
     private final TaskTrainer.Session session;
     private final String task;
-    private final int heldOut;
 
-    public CurriculumLearner(TaskTrainer.Session session, String task, int heldOut) {
+    public CurriculumLearner(TaskTrainer.Session session, String task) {
         this.session = session;
         this.task = task;
-        this.heldOut = heldOut;
     }
 
     @Override
@@ -38,7 +36,7 @@ public final class CurriculumLearner implements OnlineLearner {
     @Override
     public Evaluation evaluate() {
         TaskTrainer.HeldOut.Evaluation e = session.evaluate(session.curriculum().topLevel());
-        return new Evaluation(e.accuracy(), e.loss(), heldOut);
+        return new Evaluation(e.accuracy(), e.loss(), (int) e.size());
     }
 
     @Override

@@ -1,21 +1,17 @@
 package io.seqstream.train.online;
 
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.stream.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Labelled examples from a topic ({@code train.<model>}). The topic is a data set that keeps growing: the feed
@@ -56,19 +52,9 @@ public final class LabelledTopicFeed implements ExampleFeed {
         this.heldOutEvery = heldOutEvery;
         this.deadLetterCounter = deadLetterCounter;
         this.ring = new SequenceBatch.Example[buffer];
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, groupId + "-dlq");
-        this.dlq = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaClients clients = KafkaClients.of(bootstrap);
+        this.consumer = clients.consumer().group(groupId).clientId(groupId).fromEarliest().build();
+        this.dlq = clients.idempotentProducer().clientId(groupId + "-dlq").build();
         consumer.subscribe(List.of(topic));
     }
 

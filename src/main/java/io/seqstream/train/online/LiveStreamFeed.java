@@ -1,5 +1,6 @@
 package io.seqstream.train.online;
 
+import io.seqstream.kafka.KafkaClients;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.stream.InputDecoder;
@@ -12,12 +13,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A next-token model's own live input, read by a consumer group of its own (read_committed) beside the processors:
@@ -73,13 +71,7 @@ public final class LiveStreamFeed implements ExampleFeed {
         this.heldOutEvery = heldOutEvery;
         this.stateWidth = spec.stateWidth();
         this.decoder = decoder;
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId);
-        this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = KafkaClients.of(bootstrap).consumer().group(groupId).clientId(groupId).fromEarliest().autoCommit().build();
         consumer.subscribe(List.of(topic));
     }
 

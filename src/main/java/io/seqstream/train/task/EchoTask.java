@@ -15,6 +15,8 @@ import java.util.Random;
  *
  * <p>Levels are sequence lengths (the top level is the target length); every length must exceed the
  * (maximum) delay. Loss targets cover all steps (blanks included); {@link #score} counts tokens at t >= d only.
+ * The fixed-delay default ends in streams of 2000 letters, trained in windows of {@link #WINDOW} steps with the state
+ * carried: a model trained only on short sequences from a zero state drifts on a live stream that never ends.
  */
 public final class EchoTask implements Task {
     public static final int BLANK = 0;
@@ -22,7 +24,11 @@ public final class EchoTask implements Task {
     public static final int VOCAB = LETTERS + 1;
     public static final int DEFAULT_DELAY = 4;
     public static final int DEFAULT_MAX_DELAY = 8;
-    private static final int[] DEFAULT_FIXED_LENGTHS = {5, 10, 20};
+    private static final int[] DEFAULT_FIXED_LENGTHS = {5, 10, 20, 200, 2000};
+    /** Truncated-BPTT window for sequences longer than it (the long levels). */
+    public static final int WINDOW = 50;
+    /** Held-out tokens a level is judged on before it passes. */
+    public static final long PASS_TOKENS = 100_000;
     private static final int[] DEFAULT_VARIABLE_LENGTHS = {10, 15, 20};
 
     private final int delay;        // fixed delay, or max delay when variable
@@ -63,10 +69,10 @@ public final class EchoTask implements Task {
 
     private int maxDelayAt(int level) { return levelDelays == null ? delay : levelDelays[level]; }
 
-    /** Fixed delay 4, lengths 5, 10, 20. */
+    /** Fixed delay 4, lengths 5, 10, 20, 200, 2000. */
     public EchoTask() { this(DEFAULT_DELAY); }
 
-    /** Fixed delay, lengths 5, 10, 20 (lengths not above the delay are an error). */
+    /** Fixed delay, lengths 5, 10, 20, 200, 2000 (lengths not above the delay are an error). */
     public EchoTask(int delay) { this(delay, false, DEFAULT_FIXED_LENGTHS); }
 
     /** Fixed delay with the given level lengths. */
@@ -103,10 +109,30 @@ public final class EchoTask implements Task {
         return "length " + length(level) + ", delay " + (variable ? "0.." + maxDelayAt(level) : String.valueOf(delay));
     }
 
+    @Override public long unitsToPass() { return PASS_TOKENS; }
+
+    /** Every sequence scores at least length - (largest delay) tokens. */
+    @Override
+    public int sequencesHolding(int level, long tokens) {
+        long perSequence = length(level) - maxDelayAt(level);
+        return (int) Math.max(1, (tokens + perSequence - 1) / perSequence);
+    }
+
+    @Override public int trainingWindow() { return WINDOW; }
+
     @Override
     public SequenceBatch.Example example(int level, Random rng) {
-        int len = length(level);
-        int d = variable ? rng.nextInt(maxDelayAt(checkLevel(level)) + 1) : delay;
+        return example(length(level), maxDelayAt(checkLevel(level)), rng);
+    }
+
+    /** One stream of any length (above the largest delay), its delay drawn as at the top level: a long live stream. */
+    public SequenceBatch.Example stream(int length, Random rng) {
+        if (length <= delay) throw new IllegalArgumentException("echo: stream length " + length + " must exceed the delay " + delay);
+        return example(length, maxDelayAt(topLevel()), rng);
+    }
+
+    private SequenceBatch.Example example(int len, int maxDelay, Random rng) {
+        int d = variable ? rng.nextInt(maxDelay + 1) : delay;
         int[] in = new int[len];
         for (int t = 0; t < len; t++) in[t] = 1 + rng.nextInt(LETTERS);
         return new SequenceBatch.Example(in, targets(in, d), variable ? d : -1);

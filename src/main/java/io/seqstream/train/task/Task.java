@@ -52,6 +52,24 @@ public interface Task {
      */
     default List<SequenceBatch.Example> critical(int level) { return List.of(); }
 
+    /**
+     * Held-out units a level must be judged on before it passes: sequences for the per-sequence tasks (2560, the
+     * test-set size of Hochreiter &amp; Schmidhuber 1997, so "2 wrong" means what it says), tokens for echo.
+     */
+    default long unitsToPass() { return PASS_SEQUENCES; }
+
+    /** Held-out sequences per level for per-sequence tasks, see {@link #unitsToPass()}. */
+    long PASS_SEQUENCES = 2560;
+
+    /** How many sequences at this level hold at least {@code units} scored units (sequences or tokens). */
+    default int sequencesHolding(int level, long units) { return (int) Math.max(1, units); }
+
+    /**
+     * Truncated-BPTT window (steps) the task trains its long levels with, the state carried from window to window;
+     * 0 = whole sequences. A trainer's own window setting, when set, wins.
+     */
+    default int trainingWindow() { return 0; }
+
     /** The highest (real-task) level. */
     default int topLevel() { return levelCount() - 1; }
 

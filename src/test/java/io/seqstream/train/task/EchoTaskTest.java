@@ -19,8 +19,9 @@ class EchoTaskTest {
         assertEquals(27, task.vocab());
         assertEquals(27, task.classes());
         assertEquals(0, task.params());
-        assertEquals(3, task.levelCount());
-        assertEquals(20, task.length(task.topLevel()));
+        assertEquals(5, task.levelCount());
+        assertEquals(20, task.length(2));
+        assertEquals(2000, task.length(task.topLevel()), "the top level is a long stream");
         Random rng = new Random(1);
         for (int level = 0; level < task.levelCount(); level++) {
             for (int i = 0; i < 50; i++) {
@@ -120,6 +121,32 @@ class EchoTaskTest {
         assertEquals(new Score(expected, expected), task.score(batch, probs));
         assertEquals(Double.NaN, Score.ZERO.accuracy());
         assertEquals(new Score(3, 5), new Score(1, 2).plus(new Score(2, 3)));
+    }
+
+    @Test
+    void shouldHoldTheTokensToPassInFewLongStreamsOrManyShortSequences() {
+        EchoTask task = new EchoTask(4);
+        assertEquals(EchoTask.PASS_TOKENS, task.unitsToPass());
+        assertEquals(51, task.sequencesHolding(task.topLevel(), EchoTask.PASS_TOKENS), "1996 scored tokens per stream of 2000");
+        assertEquals(6250, task.sequencesHolding(2, EchoTask.PASS_TOKENS), "16 per sequence of 20");
+        EchoTask variable = EchoTask.variableGrowingDelay();
+        assertEquals(8334, variable.sequencesHolding(variable.topLevel(), EchoTask.PASS_TOKENS), "at least 12 per sequence (delay <= 8)");
+        assertEquals(EchoTask.WINDOW, task.trainingWindow());
+    }
+
+    @Test
+    void shouldDrawStreamsOfAnyLengthWithTheTopLevelsDelays() {
+        EchoTask task = EchoTask.variableGrowingDelay();
+        Random rng = new Random(4);
+        Set<Integer> delays = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            SequenceBatch.Example e = task.stream(5000, rng);
+            assertEquals(5000, e.inputs().length);
+            assertArrayEquals(EchoTask.targets(e.inputs(), e.param()), e.targets());
+            delays.add(e.param());
+        }
+        assertEquals(9, delays.size(), "delays 0..8 as at the top level");
+        assertThrows(IllegalArgumentException.class, () -> new EchoTask(4).stream(4, rng));
     }
 
     @Test
