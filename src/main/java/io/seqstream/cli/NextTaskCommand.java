@@ -44,7 +44,9 @@ final class NextTaskCommand {
                 or(a.lr, d.learningRate()), or(a.clip, d.clipNorm()), or(a.batch, d.batchSize()),
                 or(a.maxSteps, (int) d.maxSteps()), Duration.ofSeconds(or(a.maxSeconds, (int) d.maxTime().toSeconds())),
                 or(a.evalEvery, d.evalEvery()), or(a.seed, (int) d.seed()), d.curriculum() && !a.noCurriculum,
-                or(a.bptt, d.bptt()), or(a.trainSize, d.trainSize()), or(a.heldOut, d.heldOutSize()), or(a.stopAt, d.stopAt()));
+                or(a.bptt, d.bptt()), or(a.trainSize, d.trainSize()), or(a.heldOut, d.heldOutSize()), or(a.stopAt, d.stopAt()),
+                or(a.lrFinal, d.finalLearningRate() == d.learningRate() ? or(a.lr, d.learningRate()) : d.finalLearningRate()),
+                or(a.checkTemperature, d.checkTemperature()), or(a.checkSamples, d.checkSamples()));
         String name = or(a.name, task);
         Path file = or(a.out, Path.of("models/" + name + ".model"));
         Path reportDir = a.report;
@@ -88,17 +90,24 @@ final class NextTaskCommand {
                 progress.finish();
             }
             NextTokenEvaluation.Judged j = NextTokenEvaluation.judge(o.snapshot().parameters(), language, SAMPLES, TEMPERATURE, MAX_LENGTH, evalSeed);
-            out.printf(Locale.ROOT, "%s: %d samples at temperature %.1f from the start token: %d %s (%.1f %%), %d %s (%.1f %%), %d ended%n",
-                    name, j.n(), TEMPERATURE, j.accepted(), language.acceptsName(), 100 * j.acceptedShare(), j.secondary(),
-                    language.secondaryName(), 100 * j.secondaryShare(), j.ended());
+            NextTokenEvaluation.Judged j1 = NextTokenEvaluation.judge(o.snapshot().parameters(), language, SAMPLES, 1.0, MAX_LENGTH, evalSeed);
+            for (NextTokenEvaluation.Judged x : List.of(j, j1)) {
+                out.printf(Locale.ROOT, "%s: %d samples at temperature %.1f from the start token (seed %d): %d %s (%.1f %%), %d %s (%.1f %%), %d ended%n",
+                        name, x.n(), x == j ? TEMPERATURE : 1.0, evalSeed, x.accepted(), language.acceptsName(), 100 * x.acceptedShare(),
+                        x.secondary(), language.secondaryName(), 100 * x.secondaryShare(), x.ended());
+            }
             settings.put("data", s.trainSize() + " generated training strings (seed " + s.seed() + "), " + s.heldOutSize()
                     + " held-out strings from a separate seed");
             settings.put("training", "epochs of length-bucketed batches, bucket order shuffled each epoch"
                     + (s.curriculum() ? "; curriculum: longest input 12, 25, 50, then all (one epoch each)" : ""));
-            table = new Table(language.acceptsName() + " (of " + SAMPLES + ")", language.secondaryName(), "held-out bits/token",
+            settings.put("stopping", "once " + s.checkSamples() + " check samples at temperature " + s.checkTemperature()
+                    + " (a seed of their own, never the judged samples' " + evalSeed + ") are >= " + s.stopAt() + " " + language.acceptsName()
+                    + ", judged every " + 3 * s.evalEvery() + " steps after the curriculum");
+            table = new Table(language.acceptsName() + " (of " + SAMPLES + ", temperature " + TEMPERATURE + ")", language.secondaryName(),
+                    language.acceptsName() + " at temperature 1.0", "held-out bits/token",
                     "held-out next-token accuracy", "steps", "sequences", "seconds", "stopped by")
-                    .row(pct(j.acceptedShare()), pct(j.secondaryShare()), f4(o.heldOut().bitsPerToken()), f4(o.heldOut().accuracy()),
-                            String.valueOf(o.steps()), String.valueOf(o.examples()), f1(o.seconds()), o.stopped());
+                    .row(pct(j.acceptedShare()), pct(j.secondaryShare()), pct(j1.acceptedShare()), f4(o.heldOut().bitsPerToken()),
+                            f4(o.heldOut().accuracy()), String.valueOf(o.steps()), String.valueOf(o.examples()), f1(o.seconds()), o.stopped());
             StringBuilder sb = new StringBuilder(curve(o));
             sb.append("## Samples\n\nThe first 20 of the ").append(SAMPLES).append(" samples at temperature ").append(TEMPERATURE)
                     .append(" from the start token (sampling seed ").append(evalSeed).append("):\n\n```\n");
@@ -109,7 +118,9 @@ final class NextTaskCommand {
         var spec = o.snapshot().metadata().spec();
         settings.put("model", "LSTM, hidden " + spec.hidden() + ", " + spec.layers() + " layer(s), one-hot input, "
                 + spec.vocab() + " symbols (start, end and the characters), " + o.snapshot().parameters().values().length + " parameters");
-        settings.put("optimiser", "Adam lr " + s.learningRate() + ", global L2-norm clip " + s.clipNorm() + ", batch " + s.batchSize());
+        settings.put("optimiser", "Adam lr " + s.learningRate() + (s.finalLearningRate() == s.learningRate() ? ""
+                : " cosine to " + s.finalLearningRate() + " over " + s.maxSteps() + " steps") + ", global L2-norm clip " + s.clipNorm()
+                + ", batch " + s.batchSize());
         settings.put("loss", "mean cross-entropy per token (padding masked)");
         settings.put("budget", s.maxSteps() + " steps or " + s.maxTime().toSeconds() + " s; " + Runtime.getRuntime().availableProcessors()
                 + " cores seen by the JVM, one training thread");

@@ -1,10 +1,12 @@
 package io.seqstream.cli;
 
 import io.seqstream.model.CellType;
+import io.seqstream.model.EnsembleMerge;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.Parameters;
+import io.seqstream.model.Readout;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.model.text.Tokenizer;
 import io.seqstream.train.OptimizerConfig;
@@ -55,14 +57,19 @@ final class SentimentCommand {
         int embed = a.embed;
         int vocabSize = a.vocab;
         long seed = or(a.seed, 1);
+        Readout readout = Readout.parse(a.readout);
+        if (mlp && readout != Readout.LAST) throw new UsageException("--readout is for rnn and lstm models");
+        double lr = or(a.lr, 3e-3);
         SentimentTrainer.Settings settings = new SentimentTrainer.Settings(a.maxWords, or(a.batch, 32), a.epochs,
-                new OptimizerConfig(or(a.lr, 3e-3), or(a.clip, 1.0), 0), seed, Duration.ofSeconds(or(a.maxSeconds, 3600)),
-                or(a.evalEvery, 200), a.tokenBudget);
+                new OptimizerConfig(lr, or(a.clip, 1.0), 0), seed, Duration.ofSeconds(or(a.maxSeconds, 3600)),
+                or(a.evalEvery, 200), a.tokenBudget, or(a.lrFinal, lr), a.wordDropout);
         String embedding = glovePath == null ? "scratch" : "glove";
         String modelName = or(a.name, "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
 
         long t0 = System.nanoTime();
-        SentimentSetup.Split split = SentimentSetup.split(ImdbLoader.train(data), a.validation, seed);
+        // The validation part and the vocabulary depend on the split seed only, so runs of other training seeds are
+        // compared (and ensembled) on the same validation reviews.
+        SentimentSetup.Split split = split(a.validation, a.splitSeed, a.splitBlocks, data);
         TokenizerSpec vocab = SentimentSetup.vocabulary(split.train(), vocabSize);
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
         Encoded train = Encoded.of(tok, split.train());
@@ -81,11 +88,12 @@ final class SentimentCommand {
             }
             model = m;
         } else {
-            spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension());
+            spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension()).withReadout(readout);
             model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41), a.backend());
         }
         out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
-                + settings.batchSize() + ", Adam lr " + settings.optimizer().learningRate() + ", clip " + settings.optimizer().clipNorm());
+                + settings.batchSize() + ", Adam lr " + lrText(settings) + ", clip " + settings.optimizer().clipNorm()
+                + (settings.wordDropout() > 0 ? ", word dropout " + settings.wordDropout() : ""));
         SentimentTrainer.Result r;
         ProgressLine progress = ProgressLine.on(out);
         try {
@@ -144,7 +152,8 @@ final class SentimentCommand {
             s.put("embedding", glovePath == null ? "trained from scratch" : "initialised from " + glovePath.getFileName() + ", trained");
             s.put("training words", "last " + settings.maxWords() + " of each review, label scored at the true last word");
             s.put("batches", settings.batchSize() + " reviews, length-bucketed");
-            s.put("optimiser", "Adam lr " + settings.optimizer().learningRate() + ", global-norm clip " + settings.optimizer().clipNorm());
+            s.put("optimiser", "Adam lr " + lrText(settings) + ", global-norm clip " + settings.optimizer().clipNorm());
+            if (settings.wordDropout() > 0) s.put("word dropout", settings.wordDropout() + " of the training words replaced by <unk>, drawn per batch");
             s.put("epochs", String.valueOf(settings.epochs()));
             Table t = new Table("validation accuracy", "test accuracy", "running acc. 25 %", "50 %", "75 %", "test reviews",
                     "training s", "evaluation s");
@@ -155,6 +164,63 @@ final class SentimentCommand {
                     "In the log and the plot, \"held-out\" is the validation accuracy on whole reviews and \"level\" the epoch."));
         }
         return 0;
+    }
+
+    /**
+     * {@code train --task sentiment-ensemble --members A,B[,...]}: trained models of one shape and vocabulary folded into
+     * one servable model that reads their mean logits; each member and the merge are scored on the validation part
+     * (the same carving as their training), the merge on the test split.
+     */
+    static int ensemble(TrainCommand a, PrintStream out) throws Exception {
+        Path data = Path.of(or(a.data, "../shared/data/imdb"));
+        List<String> files = a.members == null ? List.of() : List.of(a.members.split(","));
+        if (files.size() < 2 || files.stream().anyMatch(String::isBlank)) throw new UsageException("--members needs two or more model files, comma-separated");
+        List<ModelSnapshot> members = new java.util.ArrayList<>();
+        for (String f : files) members.add(ModelSnapshot.load(Path.of(f.trim())));
+        TokenizerSpec vocab = members.get(0).metadata().tokenizer();
+        for (ModelSnapshot m : members) {
+            if (!"sentiment".equals(m.metadata().task())) throw new UsageException(m.metadata().name() + " is not a sentiment model");
+            if (!m.metadata().tokenizer().equals(vocab)) throw new UsageException(m.metadata().name() + " has another vocabulary");
+        }
+        Tokenizer tok = SentimentSetup.tokenizer(vocab);
+        Encoded validation = Encoded.of(tok, split(a.validation, a.splitSeed, a.splitBlocks, data).validation());
+        int budget = a.tokenBudget;
+        for (ModelSnapshot m : members) {
+            out.printf(Locale.ROOT, "  member %s: validation accuracy %.4f%n", m.metadata().name(),
+                    SentimentEvaluation.evaluate(new RecurrentModel(m.parameters()), validation, budget).finalAccuracy());
+        }
+        Parameters merged = EnsembleMerge.merge(members.stream().map(ModelSnapshot::parameters).toList());
+        RecurrentModel model = new RecurrentModel(merged);
+        double val = SentimentEvaluation.evaluate(model, validation, budget).finalAccuracy();
+        String name = or(a.name, "sentiment-ensemble");
+        out.printf(Locale.ROOT, "%s (%s): validation accuracy %.4f on %d reviews%n", name, model.describe(), val, validation.size());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("validationAccuracy", val);
+        if (!a.noTest) {
+            long e0 = System.nanoTime();
+            SentimentEvaluation.Result test = testEvaluation(model, tok, data, a.testLimit, budget);
+            printTest(out, name, test, (System.nanoTime() - e0) / 1e9);
+            metrics.put("testAccuracy", test.finalAccuracy());
+            metrics.put("testAccuracy25", test.accuracy()[0]);
+            metrics.put("testAccuracy50", test.accuracy()[1]);
+            metrics.put("testAccuracy75", test.accuracy()[2]);
+        }
+        long steps = members.stream().mapToLong(m -> m.metadata().step()).sum();
+        Path file = or(a.out, Path.of("models/" + name + ".model"));
+        new ModelSnapshot(SentimentSetup.metadata(name, merged.spec(), vocab, steps, metrics), merged).save(file);
+        out.println("  saved " + file);
+        return 0;
+    }
+
+    /** The validation part: random reviews, or with blocks > 0 blocks of that many consecutive ids (whole movies). */
+    private static SentimentSetup.Split split(int validation, long seed, int blocks, Path data) throws Exception {
+        List<Review> all = ImdbLoader.train(data);
+        return blocks > 0 ? SentimentSetup.blockSplit(all, validation, seed, blocks) : SentimentSetup.split(all, validation, seed);
+    }
+
+    private static String lrText(SentimentTrainer.Settings s) {
+        double lr = s.optimizer().learningRate();
+        return s.finalLearningRate() == lr ? String.valueOf(lr) : lr + " cosine to " + s.finalLearningRate() + " over " + s.epochs() + " epochs";
     }
 
     static int eval(EvalCommand a, PrintStream out) throws Exception {

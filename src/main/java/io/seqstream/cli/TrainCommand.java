@@ -43,12 +43,15 @@ final class TrainCommand implements Callable<Integer> {
     static final Set<String> GENERATED = TaskOptions.names(COMMON, "--cell", "--layers", "--clip-value", "--max-steps", "--bptt",
             "--no-curriculum", "--threshold", "--top-threshold", "--delay", "--max-length");
     static final Set<String> NEXT = TaskOptions.names(COMMON, "--layers", "--max-steps", "--eval-every", "--no-curriculum", "--bptt",
-            "--train-size", "--held-out", "--stop-at", "--eval-seed", "--data");
+            "--train-size", "--held-out", "--stop-at", "--eval-seed", "--data", "--lr-final", "--check-temperature", "--check-samples");
     static final Set<String> SENTIMENT = TaskOptions.names(COMMON, "--data", "--cell", "--glove", "--embed", "--vocab", "--max-words",
-            "--epochs", "--eval-every", "--token-budget", "--validation", "--test-limit", "--no-test", "--results");
+            "--epochs", "--eval-every", "--token-budget", "--validation", "--test-limit", "--no-test", "--results", "--lr-final", "--readout",
+            "--word-dropout", "--split-seed", "--split-blocks");
+    static final Set<String> ENSEMBLE = TaskOptions.names(List.of("--task", "--out", "--name"), "--members", "--data", "--validation",
+            "--split-seed", "--split-blocks", "--token-budget", "--test-limit", "--no-test");
 
     @Option(names = "--task", paramLabel = "TASK", description = "echo, echo-variable, memory, order-6a, order-6b, brackets, ndfa, "
-            + "shakespeare or sentiment (default ${DEFAULT-VALUE}).")
+            + "shakespeare, sentiment or sentiment-ensemble (default ${DEFAULT-VALUE}).")
     String task = "echo";
     @Option(names = "--out", paramLabel = "FILE", description = "Model file (default models/NAME.model).")
     Path out;
@@ -96,8 +99,31 @@ final class TrainCommand implements Callable<Integer> {
     Integer trainSize;
     @Option(names = "--held-out", paramLabel = "N", description = "Next-token languages: held-out strings.")
     Integer heldOut;
-    @Option(names = "--stop-at", paramLabel = "BITS", description = "Next-token: stop at this held-out loss.")
+    @Option(names = "--stop-at", paramLabel = "SHARE", description = "Next-token languages: stop once this share of the check "
+            + "samples is accepted (default 0.999).")
     Double stopAt;
+    @Option(names = "--lr-final", paramLabel = "RATE", description = "Next-token, sentiment: learning rate at the end of a cosine "
+            + "from --lr (next-token languages default 0.0005 at --max-steps; otherwise constant).")
+    Double lrFinal;
+    @Option(names = "--check-temperature", paramLabel = "T", description = "Next-token languages: temperature of the check samples "
+            + "that stop training (default 1.0).")
+    Double checkTemperature;
+    @Option(names = "--check-samples", paramLabel = "N", description = "Next-token languages: check samples per check (default 2000).")
+    Integer checkSamples;
+    @Option(names = "--readout", paramLabel = "KIND", description = "Sentiment rnn/lstm: the head reads the last hidden state (last) "
+            + "or the running mean of the hidden states (mean); default ${DEFAULT-VALUE}.")
+    String readout = "last";
+    @Option(names = "--word-dropout", paramLabel = "P", description = "Sentiment: share of training words replaced by <unk> "
+            + "(default ${DEFAULT-VALUE}).")
+    double wordDropout = 0;
+    @Option(names = "--split-seed", paramLabel = "N", description = "Sentiment: seed of the validation carving and so of the "
+            + "vocabulary, apart from --seed (default ${DEFAULT-VALUE}).")
+    long splitSeed = 1;
+    @Option(names = "--split-blocks", paramLabel = "N", description = "Sentiment: carve validation from whole blocks of N "
+            + "consecutive review ids (a movie's reviews), 0 = random reviews (default ${DEFAULT-VALUE}).")
+    int splitBlocks = 0;
+    @Option(names = "--members", paramLabel = "FILES", description = "sentiment-ensemble: comma-separated model files to fold into one.")
+    String members;
     @Option(names = "--eval-seed", paramLabel = "N", description = "Next-token: seed of the judged samples (default ${DEFAULT-VALUE}).")
     long evalSeed = 2024;
     @Option(names = "--data", paramLabel = "PATH", description = "Shakespeare: the text (default the shared Tiny Shakespeare); "
@@ -146,6 +172,10 @@ final class TrainCommand implements Callable<Integer> {
         if (task.equals("sentiment")) {
             TaskOptions.check(spec, task, SENTIMENT);
             return SentimentCommand.train(this, console);
+        }
+        if (task.equals("sentiment-ensemble")) {
+            TaskOptions.check(spec, task, ENSEMBLE);
+            return SentimentCommand.ensemble(this, console);
         }
         TaskOptions.check(spec, task, GENERATED);
         boolean echo = task.startsWith("echo");

@@ -19,6 +19,8 @@ public final class BatchedStep {
     private float[][] cIn;
     private float[][] hOut;
     private float[][] cOut;
+    private float[] meanIn;
+    private float[] meanOut;
 
     public BatchedStep(ModelSpec spec, int initialCapacity) {
         this.spec = spec;
@@ -46,6 +48,9 @@ public final class BatchedStep {
             cIn[l] = new float[n * h];
             cOut[l] = new float[n * h];
         }
+        boolean mean = spec.readout() == Readout.MEAN;
+        meanIn = new float[mean ? n * h : 0];
+        meanOut = new float[mean ? n * h : 0];
         capacity = n;
     }
 
@@ -55,7 +60,8 @@ public final class BatchedStep {
      * @param params  the parameter vector to use (a server's private copy)
      * @param tokens  [k] input token ids
      * @param streamParams [k] per-stream parameter categories, or null when the model takes none
-     * @param states  the state matrix, rows of {@link ModelSpec#stateWidth()} floats: per layer h, then c (LSTM)
+     * @param states  the state matrix, rows of {@link ModelSpec#stateWidth()} floats: per layer h, then c (LSTM); then the
+     *                mean readout's running mean and count
      * @param rows    [k] row of each stream in the state matrix (distinct)
      * @param probs   out: [k, classes] output distribution per stream
      */
@@ -85,13 +91,26 @@ public final class BatchedStep {
             CellMath.forward(spec.cell(), k, h, w, layout.wh(l), act, 0, hh, 0,
                     hIn[l], 0, cIn[l], 0, hOut[l], 0, cOut[l], 0);
         }
-        Projections.head(layout, w, k, hOut[spec.layers() - 1], 0, probs, 0);
+        boolean mean = spec.readout() == Readout.MEAN;
+        int meanAt = spec.recurrentStateWidth();
+        if (mean) {
+            for (int i = 0; i < k; i++) {
+                int o = rows[i] * width + meanAt;
+                System.arraycopy(states, o, meanIn, i * h, h);
+                RunningMean.update(meanIn, i * h, hOut[spec.layers() - 1], i * h, h, states[o + h] + 1f, meanOut, i * h);
+            }
+        }
+        Projections.head(layout, w, k, mean ? meanOut : hOut[spec.layers() - 1], 0, probs, 0);
         for (int i = 0; i < k; i++) {
             int base = rows[i] * width;
             for (int l = 0; l < spec.layers(); l++) {
                 int o = base + l * perLayer;
                 System.arraycopy(hOut[l], i * h, states, o, h);
                 if (lstm) System.arraycopy(cOut[l], i * h, states, o + h, h);
+            }
+            if (mean) {
+                System.arraycopy(meanOut, i * h, states, base + meanAt, h);
+                states[base + meanAt + h] += 1f;
             }
         }
     }

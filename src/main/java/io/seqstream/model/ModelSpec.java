@@ -11,11 +11,14 @@ package io.seqstream.model;
  * @param input   one-hot or embedding input
  * @param embed   embedding width (ignored for one-hot)
  * @param classes output classes of the softmax head applied at every step
+ * @param readout what the head reads: the last hidden state, or the running mean of the hidden states (null = last,
+ *                as in model files written before the readout existed)
  */
 public record ModelSpec(CellType cell, int layers, int hidden, int vocab, int params,
-                        InputKind input, int embed, int classes) {
+                        InputKind input, int embed, int classes, Readout readout) {
 
     public ModelSpec {
+        if (readout == null) readout = Readout.LAST;
         require(cell != null, "cell must be set");
         require(layers >= 1 && layers <= 3, "layers must be 1..3, was " + layers);
         require(hidden >= 1, "hidden must be >= 1, was " + hidden);
@@ -26,31 +29,46 @@ public record ModelSpec(CellType cell, int layers, int hidden, int vocab, int pa
         require(classes >= 2, "classes must be >= 2, was " + classes);
     }
 
+    /** The spec with the last-state readout, as before the readout was a choice. */
+    public ModelSpec(CellType cell, int layers, int hidden, int vocab, int params, InputKind input, int embed, int classes) {
+        this(cell, layers, hidden, vocab, params, input, embed, classes, Readout.LAST);
+    }
+
     /** A one-hot model with one layer and no stream parameter. */
     public static ModelSpec oneHot(CellType cell, int hidden, int vocab, int classes) {
         return new ModelSpec(cell, 1, hidden, vocab, 0, InputKind.ONE_HOT, 0, classes);
     }
 
-    public ModelSpec withLayers(int n) { return new ModelSpec(cell, n, hidden, vocab, params, input, embed, classes); }
+    public ModelSpec withLayers(int n) { return new ModelSpec(cell, n, hidden, vocab, params, input, embed, classes, readout); }
 
-    public ModelSpec withParams(int n) { return new ModelSpec(cell, layers, hidden, vocab, n, input, embed, classes); }
+    public ModelSpec withParams(int n) { return new ModelSpec(cell, layers, hidden, vocab, n, input, embed, classes, readout); }
 
     public ModelSpec withEmbedding(int width) {
-        return new ModelSpec(cell, layers, hidden, vocab, params, InputKind.EMBEDDING, width, classes);
+        return new ModelSpec(cell, layers, hidden, vocab, params, InputKind.EMBEDDING, width, classes, readout);
     }
+
+    public ModelSpec withReadout(Readout r) { return new ModelSpec(cell, layers, hidden, vocab, params, input, embed, classes, r); }
 
     /** Width of the first layer's input: one-hot vocab or embedding, plus the parameter one-hot. */
     public int firstLayerInputs() { return (input == InputKind.ONE_HOT ? vocab : embed) + params; }
 
-    /** Floats one stream's state occupies: h (and c for LSTM) for every layer. */
-    public int stateWidth() { return layers * cell.stateVectors() * hidden; }
+    /**
+     * Floats one stream's state occupies: h (and c for LSTM) for every layer; with the mean readout then the running
+     * mean (hidden floats) and the count of tokens behind it.
+     */
+    public int stateWidth() { return recurrentStateWidth() + (readout == Readout.MEAN ? hidden + 1 : 0); }
+
+    /** Floats of the layers' h (and c) at the start of a state row; the mean readout's part follows them. */
+    public int recurrentStateWidth() { return layers * cell.stateVectors() * hidden; }
 
     /**
-     * What a stream's state means: cell, layers and hidden size (never 0). Two models with the same id can carry each
+     * What a stream's state means: cell, layers, hidden size and readout (never 0). Two models with the same id can carry each
      * other's states; a changelog record of another shape is dropped on restore (the stream starts again).
      */
     public int stateShapeId() {
-        int h = java.util.Objects.hash(cell.name(), layers, hidden);
+        // The last-state readout keeps the id it had before the readout existed, so old changelogs stay valid.
+        int h = readout == Readout.MEAN ? java.util.Objects.hash(cell.name(), layers, hidden, "mean")
+                : java.util.Objects.hash(cell.name(), layers, hidden);
         return h == 0 ? 1 : h;
     }
 

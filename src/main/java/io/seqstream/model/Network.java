@@ -16,6 +16,7 @@ public final class Network {
     private final int classes;
     private final int layers;
     private final boolean lstm;
+    private final boolean mean;
 
     private int capB;
     private int capT;
@@ -37,6 +38,10 @@ public final class Network {
     private float[] dhPrev;
     private float[] dcPrev;
     private float[] dEmb;
+    /** Mean readout: running means [T+1, B, H] (row 0 = the carried-in mean) and the carried-in counts [B]. */
+    private float[] ms;
+    private float[] count0;
+    private float[] dMean;
     private final float[][] whT;
     private final float[][] wxT;
     private final float[] wyT;
@@ -52,6 +57,7 @@ public final class Network {
         this.classes = spec.classes();
         this.layers = spec.layers();
         this.lstm = spec.cell() == CellType.LSTM;
+        this.mean = spec.readout() == Readout.MEAN;
         this.hs = new float[layers][];
         this.cs = new float[layers][];
         this.acts = new float[layers][];
@@ -93,6 +99,9 @@ public final class Network {
         dhPrev = new float[nb * h];
         dcPrev = new float[nb * h];
         dEmb = new float[nb * Math.max(1, spec.embed())];
+        ms = new float[mean ? (nt + 1) * nb * h : 0];
+        count0 = new float[mean ? nb : 0];
+        dMean = new float[mean ? nb * h : 0];
         capB = nb;
         capT = nt;
     }
@@ -148,7 +157,37 @@ public final class Network {
                 }
             }
         }
-        Projections.head(layout, w, t * b, hs[layers - 1], b * h, probs, 0);
+        if (mean) runningMeans(batch, state, b, t);
+        Projections.head(layout, w, t * b, mean ? ms : hs[layers - 1], b * h, probs, 0);
+    }
+
+    /** Mean readout: ms[s + 1] = the mean of the top layer's h over the carried-in count plus steps 0..s. */
+    private void runningMeans(SequenceBatch batch, float[] state, int b, int t) {
+        int width = spec.stateWidth();
+        int off = spec.recurrentStateWidth();
+        for (int i = 0; i < b; i++) {
+            if (state == null) {
+                Arrays.fill(ms, i * h, (i + 1) * h, 0f);
+                count0[i] = 0f;
+            } else {
+                System.arraycopy(state, i * width + off, ms, i * h, h);
+                count0[i] = state[i * width + off + h];
+            }
+        }
+        float[] top = hs[layers - 1];
+        for (int s = 0; s < t; s++) {
+            for (int i = 0; i < b; i++) {
+                int at = ((s + 1) * b + i) * h;
+                RunningMean.update(ms, (s * b + i) * h, top, at, h, count0[i] + (s + 1), ms, at);
+            }
+        }
+        if (state != null) {
+            for (int i = 0; i < b; i++) {
+                int end = Math.min(batch.lengths[i], t);
+                System.arraycopy(ms, (end * b + i) * h, state, i * width + off, h);
+                state[i * width + off + h] = count0[i] + end;
+            }
+        }
     }
 
     /** Output distributions of the last forward pass as [B][T][classes]. */
@@ -202,11 +241,12 @@ public final class Network {
         for (int j = 0; j < t * b * classes; j++) probs[j] *= inv;
 
         int hTopOff = b * h;
-        Kernels.mulAddTransposedLeft(hs[layers - 1], hTopOff, t * b, h, probs, 0, classes, grad, layout.wy());
+        Kernels.mulAddTransposedLeft(mean ? ms : hs[layers - 1], hTopOff, t * b, h, probs, 0, classes, grad, layout.wy());
         Kernels.addColumnSums(probs, 0, t * b, classes, grad, layout.by());
         Kernels.transpose(w, layout.wy(), h, classes, wyT, 0);
         Arrays.fill(dAbove, 0, t * b * h, 0f);
         Kernels.mulAdd(probs, 0, t * b, classes, wyT, 0, h, dAbove, 0);
+        if (mean) meanBackward(b, t);
 
         for (int l = layers - 1; l >= 0; l--) {
             Kernels.transpose(w, layout.wh(l), h, gh, whT[l], 0);
@@ -242,6 +282,26 @@ public final class Network {
             dBelow = tmp;
         }
         return new Loss(loss / scored, scored, correct);
+    }
+
+    /**
+     * Turns dAbove from d(loss)/d(mean after step s) into d(loss)/d(h of step s): with n the count after step s,
+     * m_s = m_{s-1} (1 - 1/n) + h_s / n, so the mean's gradient flows back through (1 - 1/n) and into h as 1/n.
+     */
+    private void meanBackward(int b, int t) {
+        Arrays.fill(dMean, 0, b * h, 0f);
+        for (int s = t - 1; s >= 0; s--) {
+            for (int i = 0; i < b; i++) {
+                float n = count0[i] + (s + 1);
+                float keep = 1f - 1f / n;
+                int at = (s * b + i) * h;
+                for (int j = 0; j < h; j++) {
+                    float total = dAbove[at + j] + dMean[i * h + j];
+                    dAbove[at + j] = total / n;
+                    dMean[i * h + j] = total * keep;
+                }
+            }
+        }
     }
 
     private void firstLayerGradient(SequenceBatch batch, int s, int b, float[] da, float[] grad, boolean embedding) {

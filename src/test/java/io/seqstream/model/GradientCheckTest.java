@@ -19,6 +19,10 @@ class GradientCheckTest {
             out.add(Arguments.of(cell.name() + " one-hot 1 layer", ModelSpec.oneHot(cell, 5, 4, 3)));
             out.add(Arguments.of(cell.name() + " one-hot 2 layers + param", ModelSpec.oneHot(cell, 4, 4, 3).withLayers(2).withParams(3)));
             out.add(Arguments.of(cell.name() + " embedding 3 layers", ModelSpec.oneHot(cell, 3, 5, 2).withEmbedding(3).withLayers(3)));
+            out.add(Arguments.of(cell.name() + " embedding, mean readout", ModelSpec.oneHot(cell, 4, 5, 2).withEmbedding(3)
+                    .withReadout(Readout.MEAN)));
+            out.add(Arguments.of(cell.name() + " one-hot 2 layers, mean readout", ModelSpec.oneHot(cell, 3, 4, 3).withLayers(2)
+                    .withReadout(Readout.MEAN)));
         }
         return out.stream();
     }

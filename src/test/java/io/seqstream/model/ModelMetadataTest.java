@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The trainedBy field travels in the metadata JSON without changing the model format (1) either way. */
+/** The trainedBy field and the readout travel in the metadata JSON without changing the model format (1) either way. */
 class ModelMetadataTest {
 
     private static ModelSnapshot model() {
@@ -40,6 +40,29 @@ class ModelMetadataTest {
         assertEquals("", back.metadata().trainedBy());
         assertEquals(s.metadata().version(), back.metadata().version());
         assertEquals(s.metadata().name(), back.metadata().name());
+    }
+
+    @Test
+    void shouldReadAModelWithoutAReadoutAsTheLastStateReadoutWithItsOldStateShape() {
+        ModelSnapshot s = model();
+        String json = s.metadataJson();
+        assertTrue(json.contains(",\"readout\":\"LAST\""), json);
+        ModelSnapshot back = ModelSnapshot.fromBytes(bytes(json.replace(",\"readout\":\"LAST\"", ""), s.parameters().values()));
+        assertEquals(Readout.LAST, back.metadata().spec().readout());
+        assertEquals(s.metadata().spec(), back.metadata().spec());
+        ModelSpec spec = back.metadata().spec();
+        assertEquals(java.util.Objects.hash(spec.cell().name(), spec.layers(), spec.hidden()), spec.stateShapeId());
+    }
+
+    @Test
+    void shouldKeepTheMeanReadoutAndGiveItsStateAnotherShape() {
+        ModelSnapshot s = model();
+        ModelSpec mean = s.metadata().spec().withReadout(Readout.MEAN);
+        ModelSnapshot m = new ModelSnapshot(EchoModels.metadata("echo-gru", mean), Parameters.xavier(mean, 1));
+        ModelSnapshot back = ModelSnapshot.fromBytes(m.toBytes());
+        assertEquals(Readout.MEAN, back.metadata().spec().readout());
+        assertEquals(s.metadata().spec().stateWidth() + mean.hidden() + 1, mean.stateWidth());
+        assertTrue(mean.stateShapeId() != s.metadata().spec().stateShapeId());
     }
 
     /** The format-1 layout, as an older writer produced it. */

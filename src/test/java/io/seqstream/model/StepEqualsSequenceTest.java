@@ -24,6 +24,8 @@ class StepEqualsSequenceTest {
         check(spec, Parameters.xavier(spec, 5), 9, 12);
         ModelSpec embedded = ModelSpec.oneHot(cell, 8, 7, 4).withEmbedding(5);
         check(embedded, Parameters.xavier(embedded, 5), 9, 12);
+        ModelSpec mean = ModelSpec.oneHot(cell, 8, 7, 2).withEmbedding(5).withLayers(2).withReadout(Readout.MEAN);
+        check(mean, Parameters.xavier(mean, 5), 9, 12);
     }
 
     @Test

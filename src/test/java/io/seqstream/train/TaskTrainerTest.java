@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.Readout;
 import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.SequenceBatch;
@@ -19,6 +20,8 @@ import io.seqstream.train.task.Task;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TaskTrainerTest {
 
@@ -85,9 +88,10 @@ class TaskTrainerTest {
         fail("no seed's one-sequence check passed");
     }
 
-    @Test
-    void shouldCarryStateAcrossTruncatedWindowsExactlyAsOneFullPass() {
-        ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 5, 3).withLayers(2);
+    @ParameterizedTest
+    @EnumSource(Readout.class)
+    void shouldCarryStateAcrossTruncatedWindowsExactlyAsOneFullPass(Readout readout) {
+        ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 5, 3).withLayers(2).withReadout(readout);
         Parameters p = Parameters.xavier(spec, 3);
         Random rng = new Random(2);
         int[][] in = new int[3][12];

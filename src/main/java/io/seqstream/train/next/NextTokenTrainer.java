@@ -37,17 +37,42 @@ public final class NextTokenTrainer {
      * @param trainSize   generated training sequences (languages)
      * @param heldOutSize generated held-out sequences (languages), from a separate seed
      * @param bptt        truncated BPTT window (corpus)
-     * @param stopAt      a language's training stops once this share of 500 check samples (temperature 0.5) is accepted
+     * @param stopAt      a language's training stops once this share of the check samples is accepted
+     * @param finalLearningRate learning rate at maxSteps: a cosine from learningRate down to it (equal: constant)
+     * @param checkTemperature  temperature of the check samples (1.0 draws from the model's own distribution, the
+     *                    hardest test of a language: every wrong symbol it still gives weight to is drawn sometimes)
+     * @param checkSamples check samples drawn (from a seed of their own) every 3 evaluations once the curriculum is done
      */
     public record Settings(int hidden, int layers, double learningRate, double clipNorm, int batchSize, long maxSteps,
                            Duration maxTime, int evalEvery, long seed, boolean curriculum, int bptt, int trainSize,
-                           int heldOutSize, double stopAt) {
+                           int heldOutSize, double stopAt, double finalLearningRate, double checkTemperature, int checkSamples) {
+        public Settings {
+            if (!(finalLearningRate > 0)) throw new IllegalArgumentException("final learning rate must be > 0, was " + finalLearningRate);
+            if (!(checkTemperature > 0)) throw new IllegalArgumentException("check temperature must be > 0, was " + checkTemperature);
+            if (checkSamples < 1) throw new IllegalArgumentException("check samples must be >= 1, was " + checkSamples);
+        }
+
+        /** Constant learning rate; 500 check samples at temperature 0.5. */
+        public Settings(int hidden, int layers, double learningRate, double clipNorm, int batchSize, long maxSteps,
+                        Duration maxTime, int evalEvery, long seed, boolean curriculum, int bptt, int trainSize,
+                        int heldOutSize, double stopAt) {
+            this(hidden, layers, learningRate, clipNorm, batchSize, maxSteps, maxTime, evalEvery, seed, curriculum, bptt, trainSize,
+                    heldOutSize, stopAt, learningRate, 0.5, 500);
+        }
+
         public static Settings language() {
-            return new Settings(64, 1, 1e-2, 1.0, 32, 3000, Duration.ofMinutes(10), 100, 1, true, 0, 20_000, 2000, 0.998);
+            return new Settings(64, 1, 1e-2, 1.0, 32, 5000, Duration.ofMinutes(10), 100, 1, true, 0, 20_000, 2000, 0.999,
+                    5e-4, 1.0, 2000);
         }
 
         public static Settings corpus() {
             return new Settings(128, 1, 1e-2, 1.0, 32, 2500, Duration.ofMinutes(10), 200, 1, false, 100, 0, 0, 1.0);
+        }
+
+        /** The cosine schedule's learning rate at update k (0-based). */
+        public double learningRate(long k) {
+            double progress = maxSteps <= 1 ? 1 : Math.min(1, (double) k / (maxSteps - 1));
+            return finalLearningRate + (learningRate - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * progress));
         }
     }
 
@@ -139,6 +164,7 @@ public final class NextTokenTrainer {
         for (int epoch = 0; ; epoch++) {
             int cap = CURRICULUM_LENGTHS[stage];
             for (SequenceBatch b : LengthBuckets.epoch(train, s.batchSize(), cap, rng)) {
+                opt.setLearningRate(s.learningRate(steps));
                 Network.Loss loss = gradients.lossAndGradient(p, b, null, grad);
                 Optimizer.Update u = opt.step(p.values(), grad, loss.value());
                 steps++;
@@ -150,9 +176,11 @@ public final class NextTokenTrainer {
                     evals.add(new double[]{steps, bits.bitsPerToken()});
                     String line = String.format(java.util.Locale.ROOT, "  step %5d  epoch %d  max length %s  loss %.4f  held-out %.4f bits/token",
                             steps, epoch, cap == 0 ? "all" : String.valueOf(cap), loss.value(), bits.bitsPerToken());
-                    if (stage == CURRICULUM_LENGTHS.length - 1 && steps % (5L * s.evalEvery()) == 0) {
-                        NextTokenEvaluation.Judged j = NextTokenEvaluation.judge(p, language, 500, 0.5, 500, checkRng.nextLong());
-                        line += String.format(java.util.Locale.ROOT, "  check samples %s %.3f", language.acceptsName(), j.acceptedShare());
+                    if (stage == CURRICULUM_LENGTHS.length - 1 && steps % (3L * s.evalEvery()) == 0) {
+                        NextTokenEvaluation.Judged j = NextTokenEvaluation.judge(p, language, s.checkSamples(), s.checkTemperature(), 500,
+                                checkRng.nextLong());
+                        line += String.format(java.util.Locale.ROOT, "  lr %.5f  %d check samples at temperature %.1f %s %.4f",
+                                opt.learningRate(), s.checkSamples(), s.checkTemperature(), language.acceptsName(), j.acceptedShare());
                         if (j.acceptedShare() >= s.stopAt()) stopped = "check samples reached " + s.stopAt();
                     }
                     if (progress != null) progress.accept(line);

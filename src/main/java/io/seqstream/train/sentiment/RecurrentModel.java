@@ -2,6 +2,7 @@ package io.seqstream.train.sentiment;
 
 import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
+import io.seqstream.model.Readout;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.train.backend.BackendKind;
 import io.seqstream.train.backend.TrainingBackend;
@@ -60,7 +61,8 @@ public final class RecurrentModel implements SentimentModel {
 
     @Override
     public String describe() {
-        return String.format(Locale.ROOT, "%s hidden %d, embedding %d, vocabulary %d", params.spec().cell(),
-                params.spec().hidden(), params.spec().embed(), params.spec().vocab());
+        return String.format(Locale.ROOT, "%s hidden %d, embedding %d, vocabulary %d%s", params.spec().cell(),
+                params.spec().hidden(), params.spec().embed(), params.spec().vocab(),
+                params.spec().readout() == Readout.MEAN ? ", head on the running mean of the hidden states" : "");
     }
 }

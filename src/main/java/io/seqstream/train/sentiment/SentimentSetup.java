@@ -35,6 +35,26 @@ public final class SentimentSetup {
         return new Split(List.copyOf(all.subList(v, all.size())), List.copyOf(all.subList(0, v)));
     }
 
+    /**
+     * The training split cut by blocks of {@code blockSize} consecutive review ids per label: IMDb numbers the reviews
+     * of one movie next to each other, so whole blocks keep (nearly) every movie on one side, as the test split's
+     * movies are apart from the training split's. Blocks are shuffled with the seed and taken until the validation
+     * part holds at least {@code validation} reviews.
+     */
+    public static Split blockSplit(List<Review> trainSplit, int validation, long seed, int blockSize) {
+        if (blockSize < 1) throw new IllegalArgumentException("block size must be >= 1, was " + blockSize);
+        java.util.Map<Long, List<Review>> blocks = new java.util.TreeMap<>();
+        for (Review r : trainSplit) blocks.computeIfAbsent(r.label() * 1_000_000L + r.id() / blockSize, k -> new ArrayList<>()).add(r);
+        List<List<Review>> order = new ArrayList<>(blocks.values());
+        Collections.shuffle(order, new Random(seed));
+        List<Review> val = new ArrayList<>();
+        List<Review> train = new ArrayList<>();
+        int limit = Math.min(validation, trainSplit.size() / 2);
+        for (List<Review> b : order) (val.size() < limit ? val : train).addAll(b);
+        Collections.shuffle(train, new Random(seed + 1));
+        return new Split(List.copyOf(train), List.copyOf(val));
+    }
+
     public static TokenizerSpec vocabulary(List<Review> train, int size) {
         return Vocabulary.build(train.stream().map(Review::text).toList(), size);
     }

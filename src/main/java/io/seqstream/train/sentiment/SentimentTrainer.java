@@ -28,9 +28,29 @@ public final class SentimentTrainer {
      * @param epochs      passes over the training reviews
      * @param evalEvery   updates between validation runs
      * @param tokenBudget padded words per evaluation batch
+     * @param finalLearningRate the learning rate at the last planned update: a cosine from the optimiser's rate down
+     *                    to it over all epochs (equal to the optimiser's rate: constant)
+     * @param wordDropout share of training words replaced by the unknown word (id 0), drawn anew for every batch
      */
     public record Settings(int maxWords, int batchSize, int epochs, OptimizerConfig optimizer, long seed, Duration maxTime,
-                           int evalEvery, int tokenBudget) {
+                           int evalEvery, int tokenBudget, double finalLearningRate, double wordDropout) {
+        public Settings {
+            if (!(finalLearningRate > 0)) throw new IllegalArgumentException("final learning rate must be > 0, was " + finalLearningRate);
+            if (!(wordDropout >= 0 && wordDropout < 1)) throw new IllegalArgumentException("word dropout must be in [0, 1), was " + wordDropout);
+        }
+
+        /** Constant learning rate, no word dropout. */
+        public Settings(int maxWords, int batchSize, int epochs, OptimizerConfig optimizer, long seed, Duration maxTime,
+                        int evalEvery, int tokenBudget) {
+            this(maxWords, batchSize, epochs, optimizer, seed, maxTime, evalEvery, tokenBudget, optimizer.learningRate(), 0);
+        }
+
+        /** The cosine schedule's learning rate at update k (0-based) of total. */
+        public double learningRate(long k, long total) {
+            double start = optimizer.learningRate();
+            double progress = total <= 1 ? 1 : Math.min(1, (double) k / (total - 1));
+            return finalLearningRate + (start - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * progress));
+        }
     }
 
     /**
@@ -51,6 +71,8 @@ public final class SentimentTrainer {
         float[] grad = new float[w.length];
         Optimizer opt = new Optimizer(s.optimizer(), w.length);
         Random rng = new Random(s.seed());
+        Random dropRng = new Random(s.seed() + 7);
+        long planned = (long) s.epochs() * ((train.size() + s.batchSize() - 1) / s.batchSize());
         TrainingLog log = new TrainingLog();
         long start = System.nanoTime();
         long deadline = start + s.maxTime().toNanos();
@@ -62,7 +84,8 @@ public final class SentimentTrainer {
         boolean out = false;
         for (int epoch = 0; epoch < s.epochs() && !out; epoch++) {
             for (List<SequenceBatch.Example> b : buckets(examples, s.batchSize(), rng)) {
-                SequenceBatch batch = SequenceBatch.of(b);
+                SequenceBatch batch = SequenceBatch.of(s.wordDropout() > 0 ? dropWords(b, s.wordDropout(), dropRng) : b);
+                opt.setLearningRate(s.learningRate(steps, planned));
                 Network.Loss loss = model.lossAndGradient(batch, grad);
                 Optimizer.Update u = opt.step(w, grad, loss.value());
                 steps++;
@@ -98,6 +121,17 @@ public final class SentimentTrainer {
         }
         System.arraycopy(best, 0, w, 0, w.length);
         return new Result(bestAcc, bestStep, steps, seen, (System.nanoTime() - start) / 1e9, log, opt.skippedSteps());
+    }
+
+    /** Copies of the examples with each word replaced by the unknown word (id 0) with probability p. */
+    static List<SequenceBatch.Example> dropWords(List<SequenceBatch.Example> batch, double p, Random rng) {
+        List<SequenceBatch.Example> out = new ArrayList<>(batch.size());
+        for (SequenceBatch.Example e : batch) {
+            int[] in = e.inputs().clone();
+            for (int t = 0; t < in.length; t++) if (rng.nextDouble() < p) in[t] = 0;
+            out.add(new SequenceBatch.Example(in, e.targets(), e.param()));
+        }
+        return out;
     }
 
     /**
