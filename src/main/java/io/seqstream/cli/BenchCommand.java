@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", synopsisSubcommandLabel = "[BENCHMARK]",
         description = "Measurements written as JSON (never asserted in tests); without a benchmark: e2e with its defaults.",
         subcommands = {BenchCommand.E2e.class, BenchCommand.Step.class, BenchCommand.Train.class, BenchCommand.Determinism.class,
-                BenchCommand.Ws.class, BenchCommand.Join.class, ReliabilityBench.Restore.class, ReliabilityBench.Memory.class,
+                BenchCommand.Ws.class, BenchCommand.Join.class, BenchCommand.Backends.class, BenchCommand.Parity.class,
+                ReliabilityBench.Restore.class, ReliabilityBench.Memory.class,
                 ReliabilityBench.Load.class, FailoverCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Mixin
@@ -322,6 +323,110 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** {@code bench train}, options and output as its help says. */
+    @Command(name = "backends", sortOptions = false, description = "Each training backend on echo (GRU 64 as run trains it: seconds to 99.5 %%, "
+            + "held-out accuracy) and LSTM 512 on Tiny Shakespeare (steps/s), with the gradient's difference from the kernels; a "
+            + "backend that cannot run here is listed with the reason. JSON to target/bench/backends.json.")
+    static final class Backends implements Callable<Integer> {
+        @Option(names = "--backends", paramLabel = "LIST", description = "kernels, cuda, cpu-device (default ${DEFAULT-VALUE}).")
+        String backends = "kernels,cuda";
+        @Option(names = "--large-steps", paramLabel = "N", description = "Measured steps of the large model (default ${DEFAULT-VALUE}).")
+        int largeSteps = 10;
+        @Option(names = "--large-warmup", paramLabel = "N", description = "Uncounted steps first (default ${DEFAULT-VALUE}).")
+        int largeWarmup = 2;
+        @Option(names = "--hidden", paramLabel = "H", description = "The large model's LSTM size (default ${DEFAULT-VALUE}).")
+        int hidden = 512;
+        @Option(names = "--batch", paramLabel = "B", description = "The large model's strips (default ${DEFAULT-VALUE}).")
+        int batch = 32;
+        @Option(names = "--bptt", paramLabel = "W", description = "The large model's BPTT window (default ${DEFAULT-VALUE}).")
+        int bptt = 100;
+        @Option(names = "--max-seconds", paramLabel = "S", description = "Echo's time budget per backend (default ${DEFAULT-VALUE}).")
+        int maxSeconds = 600;
+        @Option(names = "--seed", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed = 1;
+        @Option(names = "--data", paramLabel = "FILE", description = "Tiny Shakespeare (default the shared copy).")
+        String data = io.seqstream.train.next.TextCorpus.TINY_SHAKESPEARE.toString();
+        @Option(names = "--out", paramLabel = "FILE", description = "JSON result (default ${DEFAULT-VALUE}).")
+        String outFile = "target/bench/backends.json";
+        @Mixin
+        HelpOption help;
+
+        private final PrintStream out;
+
+        Backends(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            io.seqstream.train.next.TextCorpus corpus = io.seqstream.train.next.TextCorpus.tinyShakespeare(Path.of(data));
+            io.seqstream.bench.BackendBench.Plan plan = new io.seqstream.bench.BackendBench.Plan(hidden, largeSteps, largeWarmup,
+                    batch, bptt, java.time.Duration.ofSeconds(maxSeconds), seed);
+            double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (String name : backends.split(",")) {
+                Map<String, Object> r = io.seqstream.bench.BackendBench.run(backendKind(name), corpus, plan);
+                if (Boolean.TRUE.equals(r.get("available"))) {
+                    out.printf(Locale.ROOT, "backends: %s on %s: echo %.4f held-out in %.1f s (%d steps); %s %.3f steps/s; "
+                                    + "max relative gradient difference from the kernels %.2e%n", name, r.get("device"),
+                            r.get("heldOutAccuracy"), r.get("seconds"), r.get("echoSteps"), r.get("largeModel"),
+                            r.get("largeStepsPerSecond"), r.get("maxRelativeGradientDifference"));
+                } else {
+                    out.printf(Locale.ROOT, "backends: %s cannot run here: %s%n", name, r.get("reason"));
+                }
+                results.add(r);
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("loadAverageBefore", loadBefore);
+            doc.put("loadAverageAfter", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            return write(Path.of(outFile), "backends", doc, results, out);
+        }
+    }
+
+    @Command(name = "parity", sortOptions = false, description = "A backend's loss, gradients and carried state against the kernels' "
+            + "(RNN, GRU, LSTM; up to H 512) on the same batches; JSON to target/bench/parity.json; exit 1 outside 1e-4.")
+    static final class Parity implements Callable<Integer> {
+        @Option(names = "--backend", paramLabel = "NAME", description = "cuda or cpu-device (default ${DEFAULT-VALUE}).")
+        String backend = "cuda";
+        @Option(names = "--seed", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed = 1;
+        @Option(names = "--out", paramLabel = "FILE", description = "JSON result (default ${DEFAULT-VALUE}).")
+        String outFile = "target/bench/parity.json";
+        @Mixin
+        HelpOption help;
+
+        private final PrintStream out;
+
+        Parity(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            List<Map<String, Object>> rows = io.seqstream.bench.ParityBench.run(backendKind(backend), seed);
+            boolean all = true;
+            for (Map<String, Object> r : rows) {
+                out.printf(Locale.ROOT, "parity: %s %-4s %-34s loss %.2e  gradient %.2e (%s)  state %.2e  %s%n", r.get("backend"),
+                        r.get("cell"), r.get("shape"), r.get("lossRelativeDifference"), r.get("maxRelativeGradientDifference"),
+                        r.get("worstTensor"), r.get("stateRelativeDifference"), Boolean.TRUE.equals(r.get("withinBar")) ? "ok" : "OUTSIDE 1e-4");
+                all &= Boolean.TRUE.equals(r.get("withinBar"));
+            }
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("device", rows.isEmpty() ? "" : rows.get(0).get("device"));
+            doc.put("bar", io.seqstream.bench.ParityBench.BAR);
+            doc.put("allWithinBar", all);
+            write(Path.of(outFile), "parity", doc, rows, out);
+            return all ? 0 : 1;
+        }
+    }
+
+    private static io.seqstream.train.backend.BackendKind backendKind(String name) {
+        try {
+            return io.seqstream.train.backend.BackendKind.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     @Command(name = "train", sortOptions = false, description = "Time and batches to 99 %% on echo delay 4 (GRU 64, batch 50, Adam 1e-3) beside PyTorch "
             + "(bench/pytorch_train_echo.py); JSON and markdown to target/bench/train.{json,md}.")
     static final class Train implements Callable<Integer> {

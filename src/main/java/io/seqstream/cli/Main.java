@@ -122,6 +122,10 @@ public final class Main implements Runnable {
             err.println(command + ": configuration error: " + e.getMessage());
             return USAGE;
         }
+        if (e instanceof io.seqstream.train.backend.BackendUnavailableException) {
+            err.println(command + ": the training backend cannot run here: " + e.getMessage());
+            return 1;
+        }
         if (e instanceof java.nio.file.NoSuchFileException missing) {
             err.println(command + ": no such file: " + missing.getFile());
             return 1;

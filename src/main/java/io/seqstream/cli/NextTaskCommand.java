@@ -50,7 +50,7 @@ final class NextTaskCommand {
         String name = or(a.name, task);
         Path file = or(a.out, Path.of("models/" + name + ".model"));
         Path reportDir = a.report;
-        NextTokenTrainer trainer = new NextTokenTrainer(s);
+        NextTokenTrainer trainer = new NextTokenTrainer(s, a.backend());
         NextTokenTrainer.Outcome o;
         Map<String, String> settings = new LinkedHashMap<>();
         Table table;

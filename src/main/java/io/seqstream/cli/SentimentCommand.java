@@ -89,7 +89,7 @@ final class SentimentCommand {
             model = m;
         } else {
             spec = SentimentSetup.spec(cell, hidden, vocab.symbols().size(), glove == null ? embed : glove.dimension()).withReadout(readout);
-            model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41));
+            model = new RecurrentModel(SentimentSetup.parameters(spec, vocab, glove, seed + 41), a.backend());
         }
         out.println("  model: " + model.describe() + ", last " + settings.maxWords() + " words of each review, batch "
                 + settings.batchSize() + ", Adam lr " + lrText(settings) + ", clip " + settings.optimizer().clipNorm()

@@ -8,6 +8,7 @@ import io.seqstream.train.Curriculum;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.TaskCatalog;
 import io.seqstream.train.TaskTrainer;
+import io.seqstream.train.backend.BackendKind;
 import io.seqstream.train.report.ReportWriter;
 import io.seqstream.train.report.Table;
 import io.seqstream.train.report.TrainingLog;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
         "sentiment: word-level IMDb sentiment (train split only, the test split scored)"})
 final class TrainCommand implements Callable<Integer> {
     private static final List<String> COMMON = List.of("--task", "--out", "--report", "--name", "--seed", "--hidden", "--lr", "--clip",
-            "--batch", "--max-seconds");
+            "--batch", "--max-seconds", "--backend");
     static final Set<String> GENERATED = TaskOptions.names(COMMON, "--cell", "--layers", "--clip-value", "--max-steps", "--bptt",
             "--no-curriculum", "--threshold", "--top-threshold", "--delay", "--max-length");
     static final Set<String> NEXT = TaskOptions.names(COMMON, "--layers", "--max-steps", "--eval-every", "--no-curriculum", "--bptt",
@@ -148,6 +149,9 @@ final class TrainCommand implements Callable<Integer> {
     boolean noTest;
     @Option(names = "--results", paramLabel = "CSV", description = "Sentiment: append a row of results to this file.")
     Path results;
+    @Option(names = "--backend", paramLabel = "NAME", description = "What computes the training gradients: kernels (CPU, "
+            + "default), cuda (NVIDIA GPU) or cpu-device (the cuda code on the CPU, for checks); see README, GPU.")
+    String backend = BackendKind.KERNELS.configName();
     @Mixin
     HelpOption help;
     @Spec
@@ -190,7 +194,16 @@ final class TrainCommand implements Callable<Integer> {
         double top = or(topThreshold, TaskCatalog.topThreshold(t));
         Curriculum curriculum = noCurriculum ? Curriculum.none(t.topLevel(), top)
                 : new Curriculum(t.levelCount(), or(threshold, TaskCatalog.levelThreshold(t)), Curriculum.DEFAULT_MIX, top);
-        return train(t, modelSpec, opt, settings, curriculum, modelName, outFile, report, console) ? 0 : 1;
+        return train(t, modelSpec, opt, settings, curriculum, modelName, outFile, report, console, backend()) ? 0 : 1;
+    }
+
+    /** {@code --backend}, parsed; an unknown name is a usage error that lists the backends. */
+    BackendKind backend() {
+        try {
+            return BackendKind.parse(backend);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--backend: " + e.getMessage());
+        }
     }
 
     /** The option's value, or the task's default when it was not given. */
@@ -205,18 +218,18 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec spec = TaskCatalog.spec(task, CellType.GRU, hidden, 1);
         TaskTrainer.Settings settings = TaskTrainer.Settings.defaults().withMaxSteps(maxSteps).withSeed(seed);
         return train(task, spec, new OptimizerConfig(3e-3, 1.0, 0), settings, TaskCatalog.curriculum(task, true),
-                variable ? "echo-variable-gru" : "echo-gru", outFile, reportDir, out);
+                variable ? "echo-variable-gru" : "echo-gru", outFile, reportDir, out, BackendKind.KERNELS);
     }
 
     static boolean train(Task task, ModelSpec spec, OptimizerConfig opt, TaskTrainer.Settings settings, Curriculum curriculum,
-                         String modelName, Path outFile, Path reportDir, PrintStream out) throws Exception {
+                         String modelName, Path outFile, Path reportDir, PrintStream out, BackendKind backend) throws Exception {
         double topThreshold = curriculum.thresholdAt(curriculum.topLevel());
         TrainingLog log = new TrainingLog();
         TrainingProgress progress = new TrainingProgress(task, curriculum.current(), curriculum.levels(), curriculum.threshold(),
                 settings.maxSteps(), settings.maxTime().toMillis() / 1000.0, ProgressLine.on(out));
         TaskTrainer.Result r;
         try {
-            r = new TaskTrainer(task, spec, opt, settings).train(curriculum, log, progress::accept);
+            r = new TaskTrainer(task, spec, opt, settings, backend).train(curriculum, log, progress::accept);
         } finally {
             progress.finish();
         }
@@ -232,6 +245,7 @@ final class TrainCommand implements Callable<Integer> {
             s.put("model", spec.cell() + " hidden " + spec.hidden() + ", " + spec.layers() + " layer(s)");
             s.put("optimiser", "Adam lr " + opt.learningRate() + ", global-norm clip " + opt.clipNorm());
             s.put("batch", String.valueOf(settings.batchSize()));
+            s.put("gradients", backend.configName() + " backend");
             s.put("curriculum", curriculum.enabled() ? "levels " + task.levelCount() + ", threshold " + curriculum.threshold()
                     + " (top level " + topThreshold + "), 20 % earlier levels" : "none, top level at " + topThreshold);
             s.put("stopping rule", "a level passes when a check on held-out data reaches its threshold and a fresh set of "

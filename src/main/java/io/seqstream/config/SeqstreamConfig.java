@@ -1,5 +1,6 @@
 package io.seqstream.config;
 
+import io.seqstream.train.backend.BackendKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,11 +114,12 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
      * @param minPublishInterval versions due by step count wait at least this long after the last one (a passed
      *                     curriculum level publishes at once): a model that no longer improves is not republished
      *                     several times a second
+     * @param backend      what computes the gradients: the CPU kernels (default) or the device trainer (cuda, cpu-device)
      */
     public record Trainer(String pipeline, String task, int delay, double learningRate, double clipNorm, int batchSize,
                           boolean curriculum, int publishEvery, double margin, boolean fromScratch, long seed,
                           Source source, String topic, int window, int buffer, int heldOutEvery, int maxLength,
-                          Duration minPublishInterval) {
+                          Duration minPublishInterval, BackendKind backend) {
         /** Where a trainer's examples come from. */
         public enum Source { CURRICULUM, TOPIC, STREAM }
     }
@@ -186,9 +188,18 @@ public record SeqstreamConfig(App app, Kafka kafka, Web web, List<Pipeline> pipe
                     s.choice(k + "source", Trainer.Source.CURRICULUM, Trainer.Source.class), s.string(k + "topic", ""),
                     s.integer(k + "window", 32, 2, 10_000), s.integer(k + "buffer", 20_000, 1, 10_000_000),
                     s.integer(k + "held-out-every", 10, 2, 1_000_000), s.integer(k + "max-length", 400, 1, 1_000_000),
-                    s.duration(k + "min-publish-interval", Duration.ofSeconds(5))));
+                    s.duration(k + "min-publish-interval", Duration.ofSeconds(5)), backend(s, k + "backend")));
         }
         return new SeqstreamConfig(app, kafka, web, List.copyOf(pipelines), List.copyOf(trainers));
+    }
+
+    private static BackendKind backend(Settings s, String key) {
+        String v = s.string(key, BackendKind.KERNELS.configName());
+        try {
+            return BackendKind.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("setting " + key + ": " + e.getMessage());
+        }
     }
 
     /** Defaults plus the given overrides, no file, no environment: for tests and tools. */

@@ -4,6 +4,9 @@ import io.seqstream.model.ModelSpec;
 import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.SequenceBatch;
+import io.seqstream.train.backend.BackendKind;
+import io.seqstream.train.backend.TrainingBackend;
+import io.seqstream.train.backend.TrainingBackends;
 import io.seqstream.train.report.TrainingLog;
 import io.seqstream.train.task.Score;
 import io.seqstream.train.task.Task;
@@ -84,8 +87,14 @@ public final class TaskTrainer {
     private final ModelSpec spec;
     private final OptimizerConfig optimizerConfig;
     private final Settings settings;
+    private final BackendKind backend;
 
     public TaskTrainer(Task task, ModelSpec spec, OptimizerConfig optimizerConfig, Settings settings) {
+        this(task, spec, optimizerConfig, settings, BackendKind.KERNELS);
+    }
+
+    /** @param backend what computes the loss and gradient of each minibatch; held-out evaluation stays on the kernels */
+    public TaskTrainer(Task task, ModelSpec spec, OptimizerConfig optimizerConfig, Settings settings, BackendKind backend) {
         if (spec.vocab() != task.vocab() || spec.classes() != task.classes() || spec.params() != task.params()) {
             throw new IllegalArgumentException("model " + spec + " does not fit task " + task.name() + " (vocab "
                     + task.vocab() + ", classes " + task.classes() + ", params " + task.params() + ")");
@@ -94,6 +103,7 @@ public final class TaskTrainer {
         this.spec = spec;
         this.optimizerConfig = optimizerConfig;
         this.settings = settings;
+        this.backend = backend;
     }
 
     public Result train(Curriculum curriculum, TrainingLog log, Consumer<Progress> listener) {
@@ -101,7 +111,12 @@ public final class TaskTrainer {
     }
 
     public Result train(Parameters params, Curriculum curriculum, TrainingLog log, Consumer<Progress> listener) {
-        Session session = session(params, curriculum);
+        try (Session session = session(params, curriculum)) {
+            return train(session, params, curriculum, log, listener);
+        }
+    }
+
+    private Result train(Session session, Parameters params, Curriculum curriculum, TrainingLog log, Consumer<Progress> listener) {
         long start = System.nanoTime();
         long deadline = start + settings.maxTime().toNanos();
         Score topScore = null;
@@ -132,7 +147,7 @@ public final class TaskTrainer {
                 seconds(start), session.optimizer().skippedSteps());
     }
 
-    /** A step-by-step training session over the given parameters (updated in place). */
+    /** A step-by-step training session over the given parameters (updated in place); close it to free its backend. */
     public Session session(Parameters params, Curriculum curriculum) {
         return new Session(params, curriculum);
     }
@@ -141,10 +156,11 @@ public final class TaskTrainer {
      * Training one step at a time, for loops that do other things between steps (the online trainer publishes
      * versions). Holds the network workspace, the optimiser state, the random source and the held-out sets.
      */
-    public final class Session {
+    public final class Session implements AutoCloseable {
         private final Parameters params;
         private final Curriculum curriculum;
         private final Network net = new Network(spec);
+        private final TrainingBackend gradients = TrainingBackends.open(backend, spec);
         // Held-out sets get a workspace of their own: long streams must not grow the training one.
         private final Network evalNet = new Network(spec);
         private final Optimizer opt;
@@ -174,12 +190,12 @@ public final class TaskTrainer {
             for (int i = 0; i < batch.size(); i++) tokens += batch.lengths[i];
             if (poisonNext) {
                 poisonNext = false;
-                Network.Loss loss = net.lossAndGradient(params, batch, null, grad);
+                Network.Loss loss = gradients.lossAndGradient(params, batch, null, grad);
                 grad[0] = Float.NaN;
                 Optimizer.Update u = opt.step(params.values(), grad, loss.value());
                 return new StepOutcome(loss.value(), loss.accuracy(), u.rawNorm(), u.clippedNorm(), u.skipped());
             }
-            return update(net, params, batch, grad, opt);
+            return update(gradients, params, batch, grad, opt);
         }
 
         /**
@@ -241,9 +257,15 @@ public final class TaskTrainer {
         public Optimizer optimizer() { return opt; }
 
         public Parameters parameters() { return params; }
+
+        /** The backend computing the gradients, e.g. for the trainer's start-up log. */
+        public TrainingBackend backend() { return gradients; }
+
+        @Override
+        public void close() { gradients.close(); }
     }
 
-    private StepOutcome update(Network net, Parameters params, SequenceBatch batch, float[] grad, Optimizer opt) {
+    private StepOutcome update(TrainingBackend net, Parameters params, SequenceBatch batch, float[] grad, Optimizer opt) {
         int window = settings.bpttWindow() > 0 ? settings.bpttWindow() : task.trainingWindow();
         if (window <= 0 || batch.maxLength() <= window) {
             Network.Loss loss = net.lossAndGradient(params, batch, null, grad);

@@ -9,6 +9,7 @@ import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.model.text.Tokenizers;
 import io.seqstream.serve.ModelPublisher;
 import io.seqstream.stream.InputDecoder;
+import io.seqstream.train.backend.BackendUnavailableException;
 import io.seqstream.train.online.CurriculumLearner;
 import io.seqstream.train.online.ExampleLearner;
 import io.seqstream.train.online.LabelledExamples;
@@ -115,7 +116,8 @@ public final class TrainerVerticle extends VerticleBase {
             case CURRICULUM -> {
                 Task task = TaskCatalog.task(config.task(), config.delay(), 200);
                 TaskTrainer trainer = new TaskTrainer(task, m.spec(), opt,
-                        TaskTrainer.Settings.defaults().withBatchSize(config.batchSize()).withSeed(config.seed()).withHeldOut(HELD_OUT));
+                        TaskTrainer.Settings.defaults().withBatchSize(config.batchSize()).withSeed(config.seed()).withHeldOut(HELD_OUT),
+                        config.backend());
                 // A version that passed levels goes on from the last of them: starting again at the shortest would
                 // spend the first versions relearning what it knows, and judge them on the top level meanwhile.
                 Curriculum curriculum = TaskCatalog.curriculum(task, config.curriculum()).resumeAt(Math.min(startLevel, task.topLevel()));
@@ -127,14 +129,14 @@ public final class TrainerVerticle extends VerticleBase {
                 LabelledTopicFeed feed = new LabelledTopicFeed(bootstrap, topic, app.app().name() + "." + m.name() + ".trainer",
                         app.app().dlqTopic(), new LabelledExamples(m, config.maxLength()), config.buffer(), config.heldOutEvery(),
                         reason -> meters.deadLettered(config.pipeline(), reason));
-                return new ExampleLearner(feed, params, opt, config.batchSize(), config.seed());
+                return new ExampleLearner(feed, params, opt, config.batchSize(), config.seed(), config.backend());
             }
             case STREAM -> {
                 SeqstreamConfig.Pipeline p = app.pipeline(config.pipeline());
                 LiveStreamFeed feed = new LiveStreamFeed(bootstrap, p.inputTopic(), p.groupId(app.app().name()) + ".trainer",
                         new InputDecoder(Tokenizers.from(m.tokenizer()), p.maxValueBytes(), m.spec().params()), m.spec(),
                         config.window(), config.heldOutEvery(), startToken(m));
-                return new ExampleLearner(feed, params, opt, config.batchSize(), config.seed());
+                return new ExampleLearner(feed, params, opt, config.batchSize(), config.seed(), config.backend());
             }
             default -> throw new IllegalStateException("source " + config.source());
         }
@@ -164,7 +166,8 @@ public final class TrainerVerticle extends VerticleBase {
     private void loop(BackgroundLoop loop) {
         String name = start.metadata().name();
         // Loading ND4J's natives takes seconds: done here, off the event loop.
-        LOG.info("trainer for {}: ND4J backend {} (the step and BPTT kernels run in plain Java on the CPU)", name, Nd4jInfo.backend());
+        LOG.info("trainer for {}: gradients on the {} backend (trainer.{}.backend); ND4J backend {} (unused by training)", name,
+                config.backend().configName(), config.pipeline(), Nd4jInfo.backend());
         OnlineLearner learner = null;
         long term = 0;
         long lost = 0;
@@ -181,6 +184,10 @@ public final class TrainerVerticle extends VerticleBase {
                     if (now != 0 && now != lost) {
                         try {
                             learner = takeOver(now);
+                        } catch (BackendUnavailableException e) {
+                            // Not a passing condition like the cluster's: asking again would not help.
+                            throw new BackendUnavailableException("setting trainer." + config.pipeline() + ".backend="
+                                    + config.backend().configName() + " cannot run here: " + e.getMessage(), e);
                         } catch (RuntimeException e) {
                             // The cluster did not answer (fencing or reading the models topic): try again shortly.
                             LOG.warn("trainer {}: cannot begin term {}: {}", name, now, e.toString());

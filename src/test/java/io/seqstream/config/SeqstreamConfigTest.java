@@ -51,6 +51,16 @@ class SeqstreamConfigTest {
     }
 
     @Test
+    void shouldTrainOnTheKernelsUnlessAnotherBackendIsNamed() {
+        assertEquals(io.seqstream.train.backend.BackendKind.KERNELS, SeqstreamConfig.of(Map.of()).trainers().get(0).backend());
+        assertEquals(io.seqstream.train.backend.BackendKind.CUDA,
+                SeqstreamConfig.of(Map.of("trainer.echo.backend", "cuda")).trainers().get(0).backend());
+        ConfigException e = assertThrows(ConfigException.class, () -> SeqstreamConfig.of(Map.of("trainer.echo.backend", "gpu")));
+        assertTrue(e.getMessage().contains("trainer.echo.backend") && e.getMessage().contains("kernels, cuda, cpu-device"),
+                e.getMessage());
+    }
+
+    @Test
     void shouldRejectAMissingConfigFile(@TempDir Path dir) {
         ConfigException e = assertThrows(ConfigException.class, () -> Settings.load(dir.resolve("nope"), Map.of(), Map.of()));
         assertTrue(e.getMessage().contains("does not exist"));

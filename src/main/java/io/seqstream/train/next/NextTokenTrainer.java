@@ -11,6 +11,9 @@ import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.train.NextTokenExamples;
 import io.seqstream.train.Optimizer;
 import io.seqstream.train.OptimizerConfig;
+import io.seqstream.train.backend.BackendKind;
+import io.seqstream.train.backend.TrainingBackend;
+import io.seqstream.train.backend.TrainingBackends;
 import io.seqstream.train.report.TrainingLog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,9 +91,16 @@ public final class NextTokenTrainer {
     public static final int CORPUS_EVAL_CHARS = 20_000;
 
     private final Settings settings;
+    private final BackendKind backend;
 
     public NextTokenTrainer(Settings settings) {
+        this(settings, BackendKind.KERNELS);
+    }
+
+    /** @param backend what computes each minibatch's gradient; held-out evaluation stays on the kernels */
+    public NextTokenTrainer(Settings settings, BackendKind backend) {
         this.settings = settings;
+        this.backend = backend;
     }
 
     public static ModelSpec spec(NextVocabulary vocabulary, int hidden, int layers) {
@@ -129,6 +139,16 @@ public final class NextTokenTrainer {
         List<SequenceBatch.Example> train = generate(language, s.trainSize(), rng);
         List<SequenceBatch.Example> held = heldOut(language, s.heldOutSize(), s.seed());
         Network net = new Network(spec);
+        try (TrainingBackend gradients = TrainingBackends.open(backend, spec)) {
+            return trainLanguage(language, modelName, progress, spec, p, rng, train, held, net, gradients);
+        }
+    }
+
+    private Outcome trainLanguage(Language language, String modelName, Consumer<String> progress, ModelSpec spec, Parameters p,
+                                  Random rng, List<SequenceBatch.Example> train, List<SequenceBatch.Example> held, Network net,
+                                  TrainingBackend gradients) {
+        Settings s = settings;
+        NextVocabulary vocabulary = language.vocabulary();
         Optimizer opt = new Optimizer(new OptimizerConfig(s.learningRate(), s.clipNorm(), 0), p.values().length);
         float[] grad = new float[p.values().length];
         TrainingLog log = new TrainingLog();
@@ -145,7 +165,7 @@ public final class NextTokenTrainer {
             int cap = CURRICULUM_LENGTHS[stage];
             for (SequenceBatch b : LengthBuckets.epoch(train, s.batchSize(), cap, rng)) {
                 opt.setLearningRate(s.learningRate(steps));
-                Network.Loss loss = net.lossAndGradient(p, b, null, grad);
+                Network.Loss loss = gradients.lossAndGradient(p, b, null, grad);
                 Optimizer.Update u = opt.step(p.values(), grad, loss.value());
                 steps++;
                 examples += b.size();
@@ -207,6 +227,16 @@ public final class NextTokenTrainer {
         }
         String evalText = corpus.heldOut().substring(0, Math.min(CORPUS_EVAL_CHARS, corpus.heldOut().length()));
         Network net = new Network(spec);
+        try (TrainingBackend gradients = TrainingBackends.open(backend, spec)) {
+            return trainCorpus(modelName, progress, vocabulary, spec, p, strips, evalText, net, gradients);
+        }
+    }
+
+    private Outcome trainCorpus(String modelName, Consumer<String> progress, NextVocabulary vocabulary, ModelSpec spec,
+                                Parameters p, int[][] strips, String evalText, Network net, TrainingBackend gradients) {
+        Settings s = settings;
+        int b = s.batchSize();
+        int w = s.bptt();
         Optimizer opt = new Optimizer(new OptimizerConfig(s.learningRate(), s.clipNorm(), 0), p.values().length);
         float[] grad = new float[p.values().length];
         float[] state = new float[b * spec.stateWidth()];
@@ -241,7 +271,7 @@ public final class NextTokenTrainer {
                 len[i] = n;
             }
             SequenceBatch batch = new SequenceBatch(in, len, null, tg);
-            Network.Loss loss = net.lossAndGradient(p, batch, state, grad);
+            Network.Loss loss = gradients.lossAndGradient(p, batch, state, grad);
             Optimizer.Update u = opt.step(p.values(), grad, loss.value());
             pos += n;
             steps++;

@@ -16,7 +16,7 @@ public final class CurriculumLearner implements OnlineLearner {
     @Override
     public String describe() {
         return "curriculum of task " + task + " (level " + session.curriculum().current() + " of "
-                + session.curriculum().topLevel() + ")";
+                + session.curriculum().topLevel() + "), gradients on " + session.backend().device();
     }
 
     @Override
@@ -53,4 +53,7 @@ public final class CurriculumLearner implements OnlineLearner {
 
     @Override
     public void poisonNextStep() { session.poisonNextStep(); }
+
+    @Override
+    public void close() { session.close(); }
 }

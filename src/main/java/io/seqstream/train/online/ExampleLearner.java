@@ -7,6 +7,9 @@ import io.seqstream.train.CrossEntropy;
 import io.seqstream.train.Optimizer;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.TaskTrainer;
+import io.seqstream.train.backend.BackendKind;
+import io.seqstream.train.backend.TrainingBackend;
+import io.seqstream.train.backend.TrainingBackends;
 import io.seqstream.train.task.Score;
 import io.seqstream.train.task.Scoring;
 import java.time.Duration;
@@ -23,6 +26,7 @@ public final class ExampleLearner implements OnlineLearner {
     private final ExampleFeed feed;
     private final Parameters params;
     private final Network net;
+    private final TrainingBackend gradients;
     private final Optimizer opt;
     private final float[] grad;
     private final int batchSize;
@@ -32,9 +36,16 @@ public final class ExampleLearner implements OnlineLearner {
     private boolean poisonNext;
 
     public ExampleLearner(ExampleFeed feed, Parameters params, OptimizerConfig optimizer, int batchSize, long seed) {
+        this(feed, params, optimizer, batchSize, seed, BackendKind.KERNELS);
+    }
+
+    /** @param backend what computes each minibatch's gradient; held-out evaluation stays on the kernels */
+    public ExampleLearner(ExampleFeed feed, Parameters params, OptimizerConfig optimizer, int batchSize, long seed,
+                          BackendKind backend) {
         this.feed = feed;
         this.params = params;
         this.net = new Network(params.spec());
+        this.gradients = TrainingBackends.open(backend, params.spec());
         this.opt = new Optimizer(optimizer, params.values().length);
         this.grad = new float[params.values().length];
         this.batchSize = batchSize;
@@ -42,7 +53,7 @@ public final class ExampleLearner implements OnlineLearner {
     }
 
     @Override
-    public String describe() { return feed.describe(); }
+    public String describe() { return feed.describe() + ", gradients on " + gradients.device(); }
 
     @Override
     public TaskTrainer.StepOutcome step() {
@@ -53,7 +64,7 @@ public final class ExampleLearner implements OnlineLearner {
             return null;
         }
         SequenceBatch batch = b.sequences();
-        Network.Loss loss = net.lossAndGradient(params, batch, b.state(), grad);
+        Network.Loss loss = gradients.lossAndGradient(params, batch, b.state(), grad);
         if (poisonNext) {
             poisonNext = false;
             grad[0] = Float.NaN;
@@ -94,5 +105,11 @@ public final class ExampleLearner implements OnlineLearner {
     public void poisonNextStep() { poisonNext = true; }
 
     @Override
-    public void close() { feed.close(); }
+    public void close() {
+        try {
+            feed.close();
+        } finally {
+            gradients.close();
+        }
+    }
 }

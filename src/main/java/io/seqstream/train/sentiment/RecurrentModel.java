@@ -4,6 +4,9 @@ import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.Readout;
 import io.seqstream.model.SequenceBatch;
+import io.seqstream.train.backend.BackendKind;
+import io.seqstream.train.backend.TrainingBackend;
+import io.seqstream.train.backend.TrainingBackends;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,10 +19,17 @@ import java.util.Locale;
 public final class RecurrentModel implements SentimentModel {
     private final Parameters params;
     private final Network net;
+    private final TrainingBackend gradients;
 
     public RecurrentModel(Parameters params) {
+        this(params, BackendKind.KERNELS);
+    }
+
+    /** @param backend what computes the training gradients; running scores stay on the kernels, as served */
+    public RecurrentModel(Parameters params, BackendKind backend) {
         this.params = params;
         this.net = new Network(params.spec());
+        this.gradients = TrainingBackends.open(backend, params.spec());
     }
 
     public Parameters parameters() { return params; }
@@ -29,7 +39,7 @@ public final class RecurrentModel implements SentimentModel {
 
     @Override
     public Network.Loss lossAndGradient(SequenceBatch batch, float[] grad) {
-        return net.lossAndGradient(params, batch, null, grad);
+        return gradients.lossAndGradient(params, batch, null, grad);
     }
 
     @Override
