@@ -47,7 +47,9 @@ public enum CellType {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown cell type '" + s + "' (expected rnn, gru or lstm)");
+            StringBuilder known = new StringBuilder();
+            for (CellType c : values()) known.append(known.length() == 0 ? "" : ", ").append(c.name().toLowerCase(java.util.Locale.ROOT));
+            throw new IllegalArgumentException("unknown cell type '" + s + "' (expected " + known + ")");
         }
     }
 }
