@@ -5,6 +5,7 @@ import io.seqstream.model.EnsembleMerge;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.Readout;
 import io.seqstream.model.TokenizerSpec;
@@ -179,7 +180,7 @@ final class SentimentCommand {
         for (String f : files) members.add(ModelSnapshot.load(Path.of(f.trim())));
         TokenizerSpec vocab = members.get(0).metadata().tokenizer();
         for (ModelSnapshot m : members) {
-            if (!"sentiment".equals(m.metadata().task())) throw new UsageException(m.metadata().name() + " is not a sentiment model");
+            if (m.metadata().task() != ModelTask.SENTIMENT) throw new UsageException(m.metadata().name() + " is not a sentiment model");
             if (!m.metadata().tokenizer().equals(vocab)) throw new UsageException(m.metadata().name() + " has another vocabulary");
         }
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
@@ -226,7 +227,7 @@ final class SentimentCommand {
     static int eval(EvalCommand a, PrintStream out) throws Exception {
         Path file = or(a.model, Path.of("models/sentiment-lstm.model"));
         ModelSnapshot m = ModelSnapshot.load(file);
-        if (!"sentiment".equals(m.metadata().task())) throw new UsageException(file + " is not a sentiment model");
+        if (m.metadata().task() != ModelTask.SENTIMENT) throw new UsageException(file + " is not a sentiment model");
         Tokenizer tok = io.seqstream.model.text.Tokenizers.from(m.metadata().tokenizer());
         long e0 = System.nanoTime();
         SentimentEvaluation.Result test = testEvaluation(new RecurrentModel(m.parameters()), tok,

@@ -72,14 +72,14 @@ public final class BatchedStep {
         ensureCapacity(k);
         float[] w = params.values();
         int width = spec.stateWidth();
-        boolean lstm = spec.cell() == CellType.LSTM;
+        boolean carriesCell = spec.cell().carriesCell();
         int perLayer = spec.cell().stateVectors() * h;
         for (int i = 0; i < k; i++) {
             int base = rows[i] * width;
             for (int l = 0; l < spec.layers(); l++) {
                 int o = base + l * perLayer;
                 System.arraycopy(states, o, hIn[l], i * h, h);
-                if (lstm) System.arraycopy(states, o + h, cIn[l], i * h, h);
+                if (carriesCell) System.arraycopy(states, o + h, cIn[l], i * h, h);
             }
         }
         for (int l = 0; l < spec.layers(); l++) {
@@ -106,7 +106,7 @@ public final class BatchedStep {
             for (int l = 0; l < spec.layers(); l++) {
                 int o = base + l * perLayer;
                 System.arraycopy(hOut[l], i * h, states, o, h);
-                if (lstm) System.arraycopy(cOut[l], i * h, states, o + h, h);
+                if (carriesCell) System.arraycopy(cOut[l], i * h, states, o + h, h);
             }
             if (mean) {
                 System.arraycopy(meanOut, i * h, states, base + meanAt, h);

@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param name      model name (the key on the models topic)
  * @param version   monotonically increasing per name
- * @param task      what the outputs mean: echo, next, sentiment or classify
+ * @param task      what the outputs mean (written by its wire name: echo, next, sentiment or classify)
  * @param spec      the network shape
  * @param tokenizer how input text becomes ids
  * @param classes   the output symbol of every class id
@@ -20,11 +20,12 @@ import java.util.Map;
  *                  offline and for files written before the field existed (readers of either age ignore what they
  *                  do not know, so the file format stays 1)
  */
-public record ModelMetadata(String name, long version, String task, ModelSpec spec, TokenizerSpec tokenizer,
+public record ModelMetadata(String name, long version, ModelTask task, ModelSpec spec, TokenizerSpec tokenizer,
                             List<String> classes, long step, int level, Map<String, Double> metrics, long createdMs,
                             String trainedBy) {
     public ModelMetadata {
         trainedBy = trainedBy == null ? "" : trainedBy;
+        if (task == null) throw new IllegalArgumentException("model " + name + ": no task");
         if (classes.size() != spec.classes()) {
             throw new IllegalArgumentException("model " + name + ": " + classes.size() + " class symbols for "
                     + spec.classes() + " classes");
@@ -34,7 +35,7 @@ public record ModelMetadata(String name, long version, String task, ModelSpec sp
     }
 
     /** Metadata of a version made offline (no trainer instance behind it). */
-    public ModelMetadata(String name, long version, String task, ModelSpec spec, TokenizerSpec tokenizer,
+    public ModelMetadata(String name, long version, ModelTask task, ModelSpec spec, TokenizerSpec tokenizer,
                          List<String> classes, long step, int level, Map<String, Double> metrics, long createdMs) {
         this(name, version, task, spec, tokenizer, classes, step, level, metrics, createdMs, "");
     }

@@ -15,7 +15,7 @@ public final class Network {
     private final int gh;
     private final int classes;
     private final int layers;
-    private final boolean lstm;
+    private final boolean carriesCell;
     private final boolean mean;
 
     private int capB;
@@ -56,7 +56,7 @@ public final class Network {
         this.gh = spec.cell().gates() * h;
         this.classes = spec.classes();
         this.layers = spec.layers();
-        this.lstm = spec.cell() == CellType.LSTM;
+        this.carriesCell = spec.cell().carriesCell();
         this.mean = spec.readout() == Readout.MEAN;
         this.hs = new float[layers][];
         this.cs = new float[layers][];
@@ -81,9 +81,9 @@ public final class Network {
         int nt = Math.max(t, capT);
         for (int l = 0; l < layers; l++) {
             hs[l] = new float[(nt + 1) * nb * h];
-            cs[l] = lstm ? new float[(nt + 1) * nb * h] : new float[0];
+            cs[l] = carriesCell ? new float[(nt + 1) * nb * h] : new float[0];
             acts[l] = new float[nt * nb * gh];
-            hhs[l] = new float[spec.cell() == CellType.GRU ? nt * nb * gh : 0];
+            hhs[l] = new float[spec.cell().separateRecurrentProduct() ? nt * nb * gh : 0];
         }
         emb = new float[spec.input() == InputKind.EMBEDDING ? nt * nb * spec.embed() : 0];
         probs = new float[nt * nb * classes];
@@ -129,11 +129,11 @@ public final class Network {
             float[] cl = cs[l];
             if (state == null) {
                 Arrays.fill(hl, 0, b * h, 0f);
-                if (lstm) Arrays.fill(cl, 0, b * h, 0f);
+                if (carriesCell) Arrays.fill(cl, 0, b * h, 0f);
             } else {
                 for (int i = 0; i < b; i++) {
                     System.arraycopy(state, i * width + l * perLayer, hl, i * h, h);
-                    if (lstm) System.arraycopy(state, i * width + l * perLayer + h, cl, i * h, h);
+                    if (carriesCell) System.arraycopy(state, i * width + l * perLayer + h, cl, i * h, h);
                 }
             }
             if (l > 0) {
@@ -146,14 +146,14 @@ public final class Network {
                             acts[0], s * b * gh);
                 }
                 CellMath.forward(spec.cell(), b, h, w, layout.wh(l), acts[l], s * b * gh,
-                        hhs[l], spec.cell() == CellType.GRU ? s * b * gh : 0,
+                        hhs[l], spec.cell().separateRecurrentProduct() ? s * b * gh : 0,
                         hl, s * b * h, cl, s * b * h, hl, (s + 1) * b * h, cl, (s + 1) * b * h);
             }
             if (state != null) {
                 for (int i = 0; i < b; i++) {
                     int end = Math.min(batch.lengths[i], t);
                     System.arraycopy(hl, (end * b + i) * h, state, i * width + l * perLayer, h);
-                    if (lstm) System.arraycopy(cl, (end * b + i) * h, state, i * width + l * perLayer + h, h);
+                    if (carriesCell) System.arraycopy(cl, (end * b + i) * h, state, i * width + l * perLayer + h, h);
                 }
             }
         }
@@ -261,15 +261,15 @@ public final class Network {
             for (int s = t - 1; s >= 0; s--) {
                 for (int j = 0; j < b * h; j++) dhTot[j] = dAbove[s * b * h + j] + dhNext[j];
                 CellMath.backward(spec.cell(), b, h, acts[l], s * b * gh,
-                        hhs[l], spec.cell() == CellType.GRU ? s * b * gh : 0,
+                        hhs[l], spec.cell().separateRecurrentProduct() ? s * b * gh : 0,
                         hl, s * b * h, cl, s * b * h, cl, (s + 1) * b * h,
-                        dhTot, 0, dcNext, 0, da, spec.cell() == CellType.GRU ? dhh : da, dhPrev, dcPrev);
-                float[] dRec = spec.cell() == CellType.GRU ? dhh : da;
+                        dhTot, 0, dcNext, 0, da, spec.cell().separateRecurrentProduct() ? dhh : da, dhPrev, dcPrev);
+                float[] dRec = spec.cell().separateRecurrentProduct() ? dhh : da;
                 Kernels.mulAddTransposedLeft(hl, s * b * h, b, h, dRec, 0, gh, grad, layout.wh(l));
                 Kernels.addColumnSums(da, 0, b, gh, grad, layout.bias(l));
                 System.arraycopy(dhPrev, 0, dhNext, 0, b * h);
                 Kernels.mulAdd(dRec, 0, b, gh, whT[l], 0, h, dhNext, 0);
-                if (lstm) System.arraycopy(dcPrev, 0, dcNext, 0, b * h);
+                if (carriesCell) System.arraycopy(dcPrev, 0, dcNext, 0, b * h);
                 if (l > 0) {
                     Kernels.mulAddTransposedLeft(hs[l - 1], (s + 1) * b * h, b, h, da, 0, gh, grad, layout.wx(l));
                     Kernels.mulAdd(da, 0, b, gh, wxT[l], 0, h, dBelow, s * b * h);

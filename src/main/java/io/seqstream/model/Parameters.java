@@ -36,9 +36,8 @@ public final class Parameters {
         for (int layer = 0; layer < spec.layers(); layer++) {
             fillUniform(v, l.wx(layer), l.inputs(layer) * gh, glorot(l.inputs(layer), h), rng);
             fillUniform(v, l.wh(layer), h * gh, glorot(h, h), rng);
-            if (spec.cell() == CellType.LSTM) {
-                Arrays.fill(v, l.bias(layer) + h, l.bias(layer) + 2 * h, 1f);
-            }
+            int forget = spec.cell().forgetGate();
+            if (forget >= 0) Arrays.fill(v, l.bias(layer) + forget * h, l.bias(layer) + (forget + 1) * h, 1f);
         }
         if (l.embedding() >= 0) {
             fillUniform(v, l.embedding(), spec.vocab() * spec.embed(), glorot(spec.vocab(), spec.embed()), rng);

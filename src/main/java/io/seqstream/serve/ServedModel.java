@@ -3,6 +3,7 @@ package io.seqstream.serve;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.text.Tokenizer;
 import io.seqstream.model.text.Tokenizers;
@@ -37,7 +38,7 @@ public final class ServedModel {
 
     public long version() { return metadata.version(); }
 
-    public String task() { return metadata.task(); }
+    public ModelTask task() { return metadata.task(); }
 
     public ModelSpec spec() { return metadata.spec(); }
 

@@ -1,5 +1,6 @@
 package io.seqstream.stream;
 
+import io.seqstream.model.ModelTask;
 import io.seqstream.serve.ServedModel;
 import java.nio.charset.StandardCharsets;
 
@@ -32,8 +33,8 @@ public final class OutputFormat {
         string(sb, stream);
         sb.append(",\"" + OutputRecord.POS + "\":").append(pos).append(",\"" + OutputRecord.IN + "\":");
         string(sb, in);
-        String task = model.task();
-        if ("classify".equals(task)) {
+        ModelTask task = model.task();
+        if (task.predictionAsClass()) {
             sb.append(",\"" + OutputRecord.CLASS + "\":");
             string(sb, model.classSymbol(best));
         } else {
@@ -42,11 +43,17 @@ public final class OutputFormat {
         }
         sb.append(",\"" + OutputRecord.P + "\":");
         number(sb, probs[off + best]);
-        if ("sentiment".equals(task) && classes == 2) {
-            sb.append(",\"" + OutputRecord.POSITIVE + "\":");
-            number(sb, probs[off + 1]);
+        switch (task.extra()) {
+            case POSITIVE -> {
+                if (classes == 2) {
+                    sb.append(",\"" + OutputRecord.POSITIVE + "\":");
+                    number(sb, probs[off + 1]);
+                }
+            }
+            case TOP -> top(sb, model, probs, off, classes);
+            case NONE -> {
+            }
         }
-        if ("next".equals(task)) top(sb, model, probs, off, classes);
         sb.append(",\"" + OutputRecord.MODEL + "\":");
         string(sb, model.name());
         sb.append(",\"" + OutputRecord.VERSION + "\":").append(model.version()).append(",\"" + OutputRecord.TS + "\":").append(ts).append('}');

@@ -53,7 +53,7 @@ final class WaveEngine {
     void install(ServedModel m) {
         this.model = m;
         this.step = new BatchedStep(m.spec(), 64);
-        this.startState = "next".equals(m.task()) ? startState(m, step) : null;
+        this.startState = m.task().startsFromStartToken() ? startState(m, step) : null;
     }
 
     ServedModel model() { return model; }

@@ -4,6 +4,7 @@ import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.train.report.TrainingLog;
 import io.seqstream.train.task.EchoTask;
@@ -32,7 +33,7 @@ public final class EchoModels {
     }
 
     public static ModelMetadata metadata(String name, ModelSpec spec) {
-        return new ModelMetadata(name, 0, "echo", spec, tokenizer(), tokenizer().symbols(), 0, 0, Map.of(), System.currentTimeMillis());
+        return new ModelMetadata(name, 0, ModelTask.ECHO, spec, tokenizer(), tokenizer().symbols(), 0, 0, Map.of(), System.currentTimeMillis());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.seqstream.train;
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.train.task.EchoTask;
 import io.seqstream.train.task.MemoryTask;
@@ -60,9 +61,9 @@ public final class TaskCatalog {
                 : Curriculum.none(task.topLevel(), topThreshold(task));
     }
 
-    /** "echo" for the echo tasks (an output per token), "classify" for sequence classification. */
-    public static String kind(Task task) {
-        return task instanceof EchoTask ? "echo" : "classify";
+    /** Echo for the echo tasks (an output per token), classify for sequence classification. */
+    public static ModelTask kind(Task task) {
+        return task instanceof EchoTask ? ModelTask.ECHO : ModelTask.CLASSIFY;
     }
 
     public static ModelSpec spec(Task task, CellType cell, int hidden, int layers) {

@@ -99,11 +99,11 @@ public final class TrainerVerticle extends VerticleBase {
     /** Refuses a source that cannot train this kind of model, at construction rather than when a term begins. */
     private static void validate(SeqstreamConfig.Trainer config, ModelMetadata m) {
         String setting = "trainer." + config.pipeline() + ".source";
-        if (config.source() == SeqstreamConfig.Trainer.Source.TOPIC && !LabelledExamples.accepts(m.task())) {
+        if (config.source() == SeqstreamConfig.Trainer.Source.TOPIC && !m.task().learnsFromLabelledTopic()) {
             throw new io.seqstream.config.ConfigException("setting " + setting + "=topic: model " + m.name() + " is a "
                     + m.task() + " model; a labelled topic trains classify, sentiment and next models");
         }
-        if (config.source() == SeqstreamConfig.Trainer.Source.STREAM && !"next".equals(m.task())) {
+        if (config.source() == SeqstreamConfig.Trainer.Source.STREAM && !m.task().learnsFromLiveStream()) {
             throw new io.seqstream.config.ConfigException("setting " + setting + "=stream: model " + m.name() + " is a "
                     + m.task() + " model; the live stream trains next-token models (self-supervised)");
         }

@@ -33,7 +33,7 @@ final class ModelsHandler implements Handler<RoutingContext> {
             JsonObject metrics = new JsonObject();
             md.metrics().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(e -> metrics.put(e.getKey(), Double.isFinite(e.getValue()) ? e.getValue() : null));
-            out.add(new JsonObject().put("name", md.name()).put("version", md.version()).put("task", md.task())
+            out.add(new JsonObject().put("name", md.name()).put("version", md.version()).put("task", md.task().wireName())
                     .put("cell", md.spec().cell().toString().toLowerCase()).put("layers", md.spec().layers())
                     .put("hidden", md.spec().hidden()).put("vocab", md.spec().vocab()).put("classes", md.spec().classes())
                     .put("trainingSteps", md.step()).put("curriculumLevel", md.level())

@@ -37,7 +37,7 @@ final class PipelinesHandler implements Handler<RoutingContext> {
                     .put("threads", list.size())
                     .put("activeStreams", hot).put("coldStreams", cold)
                     .put("maxValueBytes", p.maxValueBytes());
-            if (model != null) o.put("model", new JsonObject().put("name", model.name()).put("version", model.version()).put("task", model.task()));
+            if (model != null) o.put("model", new JsonObject().put("name", model.name()).put("version", model.version()).put("task", model.task().wireName()));
             o.put("recentStreams", new JsonArray(recent.newestFirst(p.name())));
             out.add(o);
         }

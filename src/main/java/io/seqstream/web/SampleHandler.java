@@ -1,5 +1,6 @@
 package io.seqstream.web;
 
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.Sampler;
 import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.serve.ServedModel;
@@ -32,10 +33,10 @@ final class SampleHandler implements Handler<RoutingContext> {
             HttpJson.error(ctx, 404, "unknown model '" + model + "' (served: " + views.servedModels().keySet() + ")");
             return;
         }
-        String task = served.task();
-        if (!"next".equals(task)) {
+        ModelTask task = served.task();
+        if (!task.samples()) {
             HttpJson.json(ctx, 400, new JsonObject().put("error", "model '" + model + "' is a " + task
-                    + " model, not a next-token model: only next-token models can sample text").put("model", model).put("task", task));
+                    + " model, not a next-token model: only next-token models can sample text").put("model", model).put("task", task.wireName()));
             return;
         }
         JsonObject body;

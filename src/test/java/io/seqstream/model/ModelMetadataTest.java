@@ -2,12 +2,15 @@ package io.seqstream.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqstream.train.EchoModels;
 import io.seqstream.train.task.EchoTask;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +66,29 @@ class ModelMetadataTest {
         assertEquals(Readout.MEAN, back.metadata().spec().readout());
         assertEquals(s.metadata().spec().stateWidth() + mean.hidden() + 1, mean.stateWidth());
         assertTrue(mean.stateShapeId() != s.metadata().spec().stateShapeId());
+    }
+
+    @Test
+    void shouldWriteEachTaskByItsWireNameAndReadItBack() {
+        ModelSnapshot s = model();
+        for (ModelTask task : ModelTask.values()) {
+            ModelMetadata md = s.metadata();
+            ModelSnapshot t = new ModelSnapshot(new ModelMetadata(md.name(), 1, task, md.spec(), md.tokenizer(),
+                    md.classes(), 0, 0, Map.of(), 0), s.parameters());
+            assertTrue(t.metadataJson().contains("\"task\":\"" + task.wireName() + "\""), t.metadataJson());
+            assertEquals(task, ModelSnapshot.fromBytes(t.toBytes()).metadata().task());
+        }
+        assertEquals(List.of("echo", "next", "classify", "sentiment"),
+                Arrays.stream(ModelTask.values()).map(ModelTask::wireName).toList());
+    }
+
+    @Test
+    void shouldRefuseAModelOfAnUnknownTaskNamingIt() {
+        ModelSnapshot s = model();
+        String json = s.metadataJson().replace("\"task\":\"echo\"", "\"task\":\"translate\"");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelSnapshot.fromBytes(bytes(json, s.parameters().values())));
+        assertTrue(e.getMessage().contains("unknown model task 'translate'"), e.getMessage());
     }
 
     /** The format-1 layout, as an older writer produced it. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.Parameters;
@@ -25,7 +26,7 @@ class OutputRecordTest {
 
     private static ServedModel model(String task, List<String> classes) {
         ModelSpec spec = ModelSpec.oneHot(CellType.GRU, 4, SYMBOLS.size(), classes.size());
-        ModelMetadata md = new ModelMetadata("m-" + task, 7, task, spec, new TokenizerSpec("chars", SYMBOLS, null, false, ""),
+        ModelMetadata md = new ModelMetadata("m-" + task, 7, ModelTask.parse(task), spec, new TokenizerSpec("chars", SYMBOLS, null, false, ""),
                 classes, 0, 0, Map.of(), 0);
         return ServedModel.of(new ModelSnapshot(md, Parameters.zeros(spec)));
     }

@@ -1,6 +1,7 @@
 package io.seqstream.model.text;
 
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.TokenizerSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class NextVocabulary {
 
     /** The vocabulary a next-token model was saved with (its classes are its symbols). */
     public static NextVocabulary of(ModelMetadata m) {
-        if (!"next".equals(m.task())) throw new IllegalArgumentException("model " + m.name() + " is a " + m.task() + " model, not next");
+        if (m.task() != ModelTask.NEXT) throw new IllegalArgumentException("model " + m.name() + " is a " + m.task() + " model, not next");
         if (!frames(m.tokenizer())) {
             throw new IllegalArgumentException("model " + m.name() + ": vocabulary does not start with the start and end tokens");
         }

@@ -88,24 +88,24 @@ public final class DeviceBackend implements TrainingBackend {
 
         Workspace(int b, int t) {
             int tb = t * b;
-            boolean lstm = cell == CellType.LSTM;
-            boolean gru = cell == CellType.GRU;
+            boolean carriesCell = cell.carriesCell();
+            boolean separateRecurrent = cell.separateRecurrentProduct();
             tok = device.ints(tb);
             par = device.ints(tb);
             tgt = device.ints(tb);
             ends = device.ints(b);
             for (int l = 0; l < layers; l++) {
                 hs[l] = device.floats((t + 1) * b * h);
-                cs[l] = device.floats(lstm ? (t + 1) * b * h : 1);
+                cs[l] = device.floats(carriesCell ? (t + 1) * b * h : 1);
                 acts[l] = device.floats(tb * gh);
-                hhs[l] = device.floats(gru ? tb * gh : 1);
+                hhs[l] = device.floats(separateRecurrent ? tb * gh : 1);
             }
             emb = device.floats(Math.max(1, tb * embed));
             probs = device.floats(tb * classes);
             dAboveA = device.floats(tb * h);
             dAboveB = device.floats(tb * h);
             dA = device.floats(tb * gh);
-            dHH = device.floats(gru ? tb * gh : 1);
+            dHH = device.floats(separateRecurrent ? tb * gh : 1);
             dhNext = device.floats(b * h);
             dcNext = device.floats(b * h);
             dhTot = device.floats(b * h);
@@ -182,30 +182,30 @@ public final class DeviceBackend implements TrainingBackend {
 
         int width = spec.stateWidth();
         int perLayer = cell.stateVectors() * h;
-        boolean lstm = cell == CellType.LSTM;
+        boolean carriesCell = cell.carriesCell();
         int[] endsH = new int[b];
         for (int i = 0; i < b; i++) endsH[i] = Math.min(batch.lengths[i], t) * b + i;
         if (state != null) device.upload(endsH, 0, x.ends, 0, b);
         for (int l = 0; l < layers; l++) {
             if (state == null) {
                 device.fill(x.hs[l], 0, b * h, 0f);
-                if (lstm) device.fill(x.cs[l], 0, b * h, 0f);
+                if (carriesCell) device.fill(x.cs[l], 0, b * h, 0f);
             } else {
                 float[] h0 = new float[b * h];
                 float[] c0 = new float[b * h];
                 for (int i = 0; i < b; i++) {
                     System.arraycopy(state, i * width + l * perLayer, h0, i * h, h);
-                    if (lstm) System.arraycopy(state, i * width + l * perLayer + h, c0, i * h, h);
+                    if (carriesCell) System.arraycopy(state, i * width + l * perLayer + h, c0, i * h, h);
                 }
                 device.upload(h0, 0, x.hs[l], 0, b * h);
-                if (lstm) device.upload(c0, 0, x.cs[l], 0, b * h);
+                if (carriesCell) device.upload(c0, 0, x.cs[l], 0, b * h);
             }
             if (l > 0) {
                 device.broadcastRows(w, layout.bias(l), x.acts[l], 0, tb, gh);
                 device.gemm(false, false, tb, gh, h, x.hs[l - 1], b * h, w, layout.wx(l), 1f, x.acts[l], 0);
             }
             for (int s = 0; s < t; s++) {
-                if (cell == CellType.GRU) {
+                if (cell.separateRecurrentProduct()) {
                     device.gemm(false, false, b, gh, h, x.hs[l], s * b * h, w, layout.wh(l), 0f, x.hhs[l], s * b * gh);
                 } else {
                     device.gemm(false, false, b, gh, h, x.hs[l], s * b * h, w, layout.wh(l), 1f, x.acts[l], s * b * gh);
@@ -218,7 +218,7 @@ public final class DeviceBackend implements TrainingBackend {
                 device.gatherRows(x.hs[l], 0, x.ends, 0, b, h, x.stateOut, 0, false);
                 device.download(x.stateOut, 0, out, 0, b * h);
                 for (int i = 0; i < b; i++) System.arraycopy(out, i * h, state, i * width + l * perLayer, h);
-                if (lstm) {
+                if (carriesCell) {
                     device.gatherRows(x.cs[l], 0, x.ends, 0, b, h, x.stateOut, 0, false);
                     device.download(x.stateOut, 0, out, 0, b * h);
                     for (int i = 0; i < b; i++) System.arraycopy(out, i * h, state, i * width + l * perLayer + h, h);
@@ -281,12 +281,12 @@ public final class DeviceBackend implements TrainingBackend {
         Floats dBelow = x.dAboveB;
         device.gemm(false, true, tb, h, classes, x.probs, 0, w, layout.wy(), 0f, dAbove, 0);
 
-        boolean gru = cell == CellType.GRU;
-        boolean lstm = cell == CellType.LSTM;
-        Floats dRec = gru ? x.dHH : x.dA;
+        boolean separateRecurrent = cell.separateRecurrentProduct();
+        boolean carriesCell = cell.carriesCell();
+        Floats dRec = separateRecurrent ? x.dHH : x.dA;
         for (int l = layers - 1; l >= 0; l--) {
             device.fill(x.dhNext, 0, b * h, 0f);
-            if (lstm) device.fill(x.dcNext, 0, b * h, 0f);
+            if (carriesCell) device.fill(x.dcNext, 0, b * h, 0f);
             for (int s = t - 1; s >= 0; s--) {
                 device.add(dAbove, s * b * h, x.dhNext, 0, x.dhTot, 0, b * h);
                 device.cellBackward(cell, b, h, x.acts[l], s * b * gh, x.hhs[l], s * b * gh, x.hs[l], s * b * h,
@@ -294,7 +294,7 @@ public final class DeviceBackend implements TrainingBackend {
                         x.dA, s * b * gh, x.dHH, s * b * gh, x.dhPrev, x.dcPrev);
                 device.copy(x.dhPrev, 0, x.dhNext, 0, b * h);
                 device.gemm(false, true, b, h, gh, dRec, s * b * gh, w, layout.wh(l), 1f, x.dhNext, 0);
-                if (lstm) device.copy(x.dcPrev, 0, x.dcNext, 0, b * h);
+                if (carriesCell) device.copy(x.dcPrev, 0, x.dcNext, 0, b * h);
             }
             // Weight gradients of every step at once: sum over s of h_s^T dRec_s is one [H, T*B] x [T*B, G*H] product.
             device.gemm(true, false, h, gh, tb, x.hs[l], 0, dRec, 0, 1f, dw, layout.wh(l));

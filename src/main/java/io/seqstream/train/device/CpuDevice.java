@@ -158,6 +158,7 @@ public final class CpuDevice implements Device {
                         act[a + 2 * h + j] = n;
                         hOut[o + j] = (1f - z) * n + z * hPrev[hpOff + r * h + j];
                     }
+                    default -> throw new IllegalStateException("no " + cell + " arithmetic in this device");
                 }
             }
         }
@@ -221,6 +222,7 @@ public final class CpuDevice implements Device {
                         dhh[q + 2 * h + j] = dan * rg;
                         dhPrev[r * h + j] = g * z;
                     }
+                    default -> throw new IllegalStateException("no " + cell + " arithmetic in this device");
                 }
             }
         }

@@ -4,6 +4,7 @@ import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.SequenceBatch;
@@ -107,9 +108,9 @@ public final class NextTokenTrainer {
         return ModelSpec.oneHot(CellType.LSTM, hidden, vocabulary.size(), vocabulary.size()).withLayers(layers);
     }
 
-    /** Metadata of a next-token model: task "next", its tokenizer, and its symbols as output classes. */
+    /** Metadata of a next-token model: task {@link ModelTask#NEXT}, its tokenizer, and its symbols as output classes. */
     public static ModelMetadata metadata(String name, NextVocabulary vocabulary, ModelSpec spec) {
-        return new ModelMetadata(name, 0, "next", spec, vocabulary.tokenizer(), vocabulary.symbols(), 0, 0, Map.of(),
+        return new ModelMetadata(name, 0, ModelTask.NEXT, spec, vocabulary.tokenizer(), vocabulary.symbols(), 0, 0, Map.of(),
                 System.currentTimeMillis());
     }
 

@@ -1,6 +1,7 @@
 package io.seqstream.train.online;
 
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.SequenceBatch;
 import io.seqstream.model.text.NextVocabulary;
 import io.seqstream.model.text.Tokenizer;
@@ -32,20 +33,15 @@ public final class LabelledExamples {
     private final int maxLength;
 
     public LabelledExamples(ModelMetadata model, int maxLength) {
-        if (!accepts(model.task())) {
+        if (!model.task().learnsFromLabelledTopic()) {
             throw new IllegalArgumentException("model " + model.name() + " (" + model.task()
                     + ") has no labelled-example form: a labelled topic trains classify, sentiment and next models");
         }
         this.tokenizer = Tokenizers.from(model.tokenizer());
         this.classes = model.classes();
-        this.nextToken = "next".equals(model.task());
+        this.nextToken = model.task().examples() == ModelTask.Examples.NEXT_TOKEN;
         this.framed = nextToken && NextVocabulary.frames(model.tokenizer());
         this.maxLength = maxLength;
-    }
-
-    /** Whether models of this kind can learn from a labelled topic. */
-    public static boolean accepts(String task) {
-        return "classify".equals(task) || "sentiment".equals(task) || "next".equals(task);
     }
 
     /** The example's text alone (it decides the held-out split), or a {@link BadExample}. */

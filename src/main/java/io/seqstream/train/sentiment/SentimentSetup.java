@@ -3,6 +3,7 @@ package io.seqstream.train.sentiment;
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.model.text.Tokenizer;
@@ -114,7 +115,7 @@ public final class SentimentSetup {
     }
 
     public static ModelMetadata metadata(String name, ModelSpec spec, TokenizerSpec vocab, long steps, Map<String, Double> metrics) {
-        return new ModelMetadata(name, 1, "sentiment", spec, vocab, CLASSES, steps, 0, metrics, System.currentTimeMillis());
+        return new ModelMetadata(name, 1, ModelTask.SENTIMENT, spec, vocab, CLASSES, steps, 0, metrics, System.currentTimeMillis());
     }
 
     private static double gaussian(SplittableRandom rng) {

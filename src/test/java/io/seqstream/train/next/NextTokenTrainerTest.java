@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.Network;
 import io.seqstream.model.Parameters;
@@ -23,7 +24,7 @@ class NextTokenTrainerTest {
         Language ndfa = Language.named("ndfa");
         NextTokenTrainer.Outcome o = new NextTokenTrainer(s).trainLanguage(ndfa, "t", null);
         ModelMetadata m = o.snapshot().metadata();
-        assertEquals("next", m.task());
+        assertEquals(ModelTask.NEXT, m.task());
         assertEquals("chars", m.tokenizer().kind());
         assertEquals(NextVocabulary.START, m.tokenizer().symbols().get(0));
         assertEquals(NextVocabulary.END, m.tokenizer().symbols().get(1));

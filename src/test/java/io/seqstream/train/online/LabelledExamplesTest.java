@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.stream.DeadLetterReason;
@@ -20,7 +21,7 @@ class LabelledExamplesTest {
 
     static ModelMetadata model(String task, int classes, List<String> symbols) {
         ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 2, classes);
-        return new ModelMetadata("m", 0, task, spec, AB, symbols, 0, 0, Map.of(), 0);
+        return new ModelMetadata("m", 0, ModelTask.parse(task), spec, AB, symbols, 0, 0, Map.of(), 0);
     }
 
     private static LabelledExamples classify(int maxLength) {
@@ -58,7 +59,7 @@ class LabelledExamplesTest {
     void shouldFrameATextWithStartAndEndWhereTheVocabularyHasThem() {
         List<String> symbols = List.of(io.seqstream.model.text.NextVocabulary.START, io.seqstream.model.text.NextVocabulary.END, "a", "b");
         ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 4, 4);
-        ModelMetadata m = new ModelMetadata("n", 0, "next", spec, new TokenizerSpec("chars", symbols, null, false, ""), symbols,
+        ModelMetadata m = new ModelMetadata("n", 0, ModelTask.NEXT, spec, new TokenizerSpec("chars", symbols, null, false, ""), symbols,
                 0, 0, Map.of(), 0);
         var e = new LabelledExamples(m, 100).parse(json("{\"text\":\"ab\"}")).example();
         assertArrayEquals(new int[] {0, 2, 3}, e.inputs());
@@ -69,7 +70,7 @@ class LabelledExamplesTest {
     void shouldReadALabelledReviewWithTheSentimentModelsWordTokenizer() {
         List<String> vocab = List.of("<unk>", "a", "great", "film");
         ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 8, 4, 2).withEmbedding(4);
-        ModelMetadata m = new ModelMetadata("s", 0, "sentiment", spec, new TokenizerSpec("words", vocab, "<unk>", true, ""),
+        ModelMetadata m = new ModelMetadata("s", 0, ModelTask.SENTIMENT, spec, new TokenizerSpec("words", vocab, "<unk>", true, ""),
                 List.of("negative", "positive"), 0, 0, Map.of(), 0);
         var e = new LabelledExamples(m, 100).parse(json("{\"text\":\"A <br />GREAT, truly great film!\",\"label\":\"positive\"}")).example();
         assertArrayEquals(new int[] {1, 2, 0, 2, 3}, e.inputs());

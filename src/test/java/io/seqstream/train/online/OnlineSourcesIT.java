@@ -11,6 +11,7 @@ import io.seqstream.kafka.TopicSpec;
 import io.seqstream.metrics.TrainingMeters;
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelMetadata;
+import io.seqstream.model.ModelTask;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.Parameters;
@@ -67,7 +68,7 @@ class OnlineSourcesIT {
                 "trainer.firstletter.publish-every", "50", "trainer.firstletter.held-out-every", "5",
                 "trainer.firstletter.min-publish-interval", "1s"));
         ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 16, 2, 2);
-        ModelMetadata meta = new ModelMetadata("firstletter-lstm", 0, "classify", spec,
+        ModelMetadata meta = new ModelMetadata("firstletter-lstm", 0, ModelTask.CLASSIFY, spec,
                 new TokenizerSpec("chars", List.of("a", "b"), null, false, " "), List.of("a", "b"), 0, 0, Map.of(), 0);
         String topic = "train.firstletter-lstm";
         String dlq = config.app().dlqTopic();
@@ -127,7 +128,7 @@ class OnlineSourcesIT {
         List<String> letters = new ArrayList<>();
         for (char ch = 'a'; ch <= 'z'; ch++) letters.add(String.valueOf(ch));
         ModelSpec spec = ModelSpec.oneHot(CellType.LSTM, 32, 26, 26);
-        ModelMetadata meta = new ModelMetadata("stride-lstm", 0, "next", spec,
+        ModelMetadata meta = new ModelMetadata("stride-lstm", 0, ModelTask.NEXT, spec,
                 new TokenizerSpec("chars", letters, null, false, " "), letters, 0, 0, Map.of(), 0);
         TopicAdmin.ensure(bootstrap, List.of(new TopicSpec(p.inputTopic(), 4, 1, Map.of()),
                 new TopicSpec(config.app().modelsTopic(), 1, 1, Map.of("cleanup.policy", "compact"))));

@@ -273,6 +273,7 @@ public final class CudaDevice implements Device {
             case RNN -> launch("rnn_forward", n, m, h, p(act, actOff), p(hOut, hOff));
             case LSTM -> launch("lstm_forward", n, m, h, p(act, actOff), p(cPrev, cpOff), p(hOut, hOff), p(cOut, cOff));
             case GRU -> launch("gru_forward", n, m, h, p(act, actOff), p(hh, hhOff), p(hPrev, hpOff), p(hOut, hOff));
+            default -> throw new IllegalStateException("no " + cell + " arithmetic in this device");
         }
     }
 
@@ -287,6 +288,7 @@ public final class CudaDevice implements Device {
                     p(dc, dcOff), p(da, daOff), p(dhPrev, 0), p(dcPrev, 0));
             case GRU -> launch("gru_backward", n, m, h, p(act, actOff), p(hh, hhOff), p(hPrev, hpOff), p(dh, dhOff),
                     p(da, daOff), p(dhh, dhhOff), p(dhPrev, 0));
+            default -> throw new IllegalStateException("no " + cell + " arithmetic in this device");
         }
     }
 
