@@ -19,7 +19,8 @@ public final class Network {
     private final boolean mean;
 
     private int capB;
-    private int capT;
+    /** Rows of (step, sequence) the step-indexed buffers hold: the largest (t + 1) * b so far. */
+    private int capRows;
     private float[][] hs;
     private float[][] cs;
     private float[][] acts;
@@ -76,21 +77,29 @@ public final class Network {
     public ParameterLayout layout() { return layout; }
 
     private void ensure(int b, int t) {
-        if (b <= capB && t <= capT) return;
+        // Buffers indexed by step and sequence take (t + 1) * b rows at the batch's own stride: what they need is the
+        // largest such product seen, not the largest batch times the longest sequence (a check set of 100 short
+        // sequences after a window of 10 long ones would otherwise ask for 100 long ones).
+        long need = (long) (t + 1) * b;
+        if (b <= capB && need <= capRows) return;
         int nb = Math.max(b, capB);
-        int nt = Math.max(t, capT);
-        for (int l = 0; l < layers; l++) {
-            hs[l] = new float[(nt + 1) * nb * h];
-            cs[l] = carriesCell ? new float[(nt + 1) * nb * h] : new float[0];
-            acts[l] = new float[nt * nb * gh];
-            hhs[l] = new float[spec.cell().separateRecurrentProduct() ? nt * nb * gh : 0];
+        long rowsLong = Math.max(need, capRows);
+        if (rowsLong * Math.max(gh, classes) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batch of " + b + " sequences of " + t + " steps is too large for one pass");
         }
-        emb = new float[spec.input() == InputKind.EMBEDDING ? nt * nb * spec.embed() : 0];
-        probs = new float[nt * nb * classes];
-        tok = new int[nt * nb];
+        int rows = (int) rowsLong;
+        for (int l = 0; l < layers; l++) {
+            hs[l] = new float[rows * h];
+            cs[l] = carriesCell ? new float[rows * h] : new float[0];
+            acts[l] = new float[rows * gh];
+            hhs[l] = new float[spec.cell().separateRecurrentProduct() ? rows * gh : 0];
+        }
+        emb = new float[spec.input() == InputKind.EMBEDDING ? rows * spec.embed() : 0];
+        probs = new float[rows * classes];
+        tok = new int[rows];
         stepTok = new int[nb];
-        dAbove = new float[nt * nb * h];
-        dBelow = new float[nt * nb * h];
+        dAbove = new float[rows * h];
+        dBelow = new float[rows * h];
         da = new float[nb * gh];
         dhh = new float[nb * gh];
         dhNext = new float[nb * h];
@@ -99,11 +108,11 @@ public final class Network {
         dhPrev = new float[nb * h];
         dcPrev = new float[nb * h];
         dEmb = new float[nb * Math.max(1, spec.embed())];
-        ms = new float[mean ? (nt + 1) * nb * h : 0];
+        ms = new float[mean ? rows * h : 0];
         count0 = new float[mean ? nb : 0];
         dMean = new float[mean ? nb * h : 0];
         capB = nb;
-        capT = nt;
+        capRows = rows;
     }
 
     /**
