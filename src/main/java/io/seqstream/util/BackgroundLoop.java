@@ -42,19 +42,21 @@ public final class BackgroundLoop {
     }
 
     private void run(Body body) {
+        Throwable failure = null;
         try {
             body.run(this);
-            done.complete(null);
         } catch (Throwable t) {
-            // A wakeup or an interrupt that stopped the body is how a stop ends it, not a failure.
-            if (!running) {
-                done.complete(null);
-                return;
-            }
-            LOG.error("background loop {} ended with an error", name, t);
-            done.completeExceptionally(t);
-        } finally {
-            running = false;
+            failure = t;
+        }
+        // A wakeup or an interrupt that stopped the body is how a stop ends it, not a failure. The flag is cleared
+        // before done() completes, so whoever waits on done() sees the loop as no longer running.
+        boolean meantToRun = running;
+        running = false;
+        if (failure == null || !meantToRun) {
+            done.complete(null);
+        } else {
+            LOG.error("background loop {} ended with an error", name, failure);
+            done.completeExceptionally(failure);
         }
     }
 

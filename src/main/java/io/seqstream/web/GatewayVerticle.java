@@ -14,13 +14,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import io.seqstream.kafka.KafkaClients;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,22 +138,13 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sources.bootstrap());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "seqstream-web");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
         // send() runs on the event loop: never let it wait long for metadata or buffer space.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000");
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaClients.of(sources.bootstrap()).idempotentProducer().clientId("seqstream-web").linger(Duration.ofMillis(1))
+                .set(ProducerConfig.MAX_BLOCK_MS_CONFIG, "2000").build();
     }
 
     private Admin newAdmin() {
-        Properties ap = new Properties();
-        ap.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sources.bootstrap());
-        ap.put(AdminClientConfig.CLIENT_ID_CONFIG, "seqstream-web-admin");
-        return Admin.create(ap);
+        return KafkaClients.of(sources.bootstrap()).admin("seqstream-web-admin");
     }
 
     private OutputsTopicFollower newFollower() {

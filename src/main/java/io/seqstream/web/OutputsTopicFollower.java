@@ -1,17 +1,16 @@
 package io.seqstream.web;
 
+import io.seqstream.kafka.KafkaClients;
+import io.seqstream.util.BackgroundLoop;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +25,15 @@ final class OutputsTopicFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutputsTopicFollower.class);
 
     private final Vertx vertx;
+    private final java.util.Map<String, String> topicToPipeline;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private BackgroundLoop loop;
 
     /** Blocks until the start positions are known. @param topicToPipeline output topic -> pipeline name */
     OutputsTopicFollower(Vertx vertx, String bootstrap, String clientId, java.util.Map<String, String> topicToPipeline) {
         this.vertx = vertx;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.topicToPipeline = topicToPipeline;
+        consumer = KafkaClients.of(bootstrap).consumer().clientId(clientId).build();
         List<TopicPartition> tps = new ArrayList<>();
         for (String topic : topicToPipeline.keySet()) {
             tps.addAll(io.seqstream.kafka.Partitions.of(consumer, topic, Duration.ofSeconds(30)));
@@ -46,18 +41,17 @@ final class OutputsTopicFollower implements AutoCloseable {
         consumer.assign(tps);
         consumer.seekToEnd(tps);
         for (TopicPartition tp : tps) consumer.position(tp, Duration.ofSeconds(30));
-        thread = new Thread(() -> loop(topicToPipeline), "seqstream-web-outputs");
-        thread.setDaemon(true);
     }
 
     OutputsTopicFollower start() {
-        thread.start();
+        loop = BackgroundLoop.named("seqstream-web-outputs").wakeup(consumer::wakeup).joinTimeout(Duration.ofSeconds(5))
+                .start(this::follow);
         return this;
     }
 
-    private void loop(java.util.Map<String, String> topicToPipeline) {
+    private void follow(BackgroundLoop self) {
         try {
-            while (running) {
+            while (self.running()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() == null || r.value() == null) continue;
                     EventBusOutputSink.publish(vertx, topicToPipeline.get(r.topic()), new String(r.key(), StandardCharsets.UTF_8),
@@ -75,12 +69,10 @@ final class OutputsTopicFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (loop != null) {
+            loop.stop();
+        } else {
+            consumer.close(Duration.ofSeconds(2));
         }
     }
 }
