@@ -6,6 +6,7 @@ import io.seqstream.model.ModelMetadata;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
 import io.seqstream.model.ModelTask;
+import io.seqstream.model.NgramBag;
 import io.seqstream.model.Parameters;
 import io.seqstream.model.Readout;
 import io.seqstream.model.TokenizerSpec;
@@ -15,6 +16,7 @@ import io.seqstream.train.report.ReportWriter;
 import io.seqstream.train.report.Table;
 import io.seqstream.train.sentiment.Encoded;
 import io.seqstream.train.sentiment.Glove;
+import io.seqstream.train.sentiment.HybridSentiment;
 import io.seqstream.train.sentiment.ImdbLoader;
 import io.seqstream.train.sentiment.MlpModel;
 import io.seqstream.train.sentiment.RecurrentModel;
@@ -60,12 +62,15 @@ final class SentimentCommand {
         long seed = or(a.seed, 1);
         Readout readout = Readout.parse(a.readout);
         if (mlp && readout != Readout.LAST) throw new UsageException("--readout is for rnn and lstm models");
+        if (mlp && a.ngrams > 0) throw new UsageException("--ngrams is for rnn and lstm models");
+        if (a.ngrams < 0 || a.ngrams > 3) throw new UsageException("--ngrams must be 0..3, was " + a.ngrams);
+        if (a.ngramBuckets < 1) throw new UsageException("--ngram-buckets must be >= 1, was " + a.ngramBuckets);
         double lr = or(a.lr, 3e-3);
         SentimentTrainer.Settings settings = new SentimentTrainer.Settings(a.maxWords, or(a.batch, 32), a.epochs,
                 new OptimizerConfig(lr, or(a.clip, 1.0), 0), seed, Duration.ofSeconds(or(a.maxSeconds, 3600)),
                 or(a.evalEvery, 200), a.tokenBudget, or(a.lrFinal, lr), a.wordDropout);
         String embedding = glovePath == null ? "scratch" : "glove";
-        String modelName = or(a.name, "sentiment-" + cellName + (glovePath == null ? "" : "-glove"));
+        String modelName = or(a.name, "sentiment-" + cellName + (glovePath == null ? "" : "-glove") + (a.ngrams > 0 ? "-bag" + a.ngrams : ""));
 
         long t0 = System.nanoTime();
         // The validation part and the vocabulary depend on the split seed only, so runs of other training seeds are
@@ -104,6 +109,19 @@ final class SentimentCommand {
         }
         out.printf(Locale.ROOT, "  trained in %.1f s: %d updates, best validation accuracy %.4f after update %d%n",
                 r.seconds(), r.steps(), r.validationAccuracy(), r.bestStep());
+        HybridSentiment.Result hybrid = null;
+        if (a.ngrams > 0) {
+            // The bag is fitted on its own and folded in; its regularisation and weight are picked on validation.
+            long h0 = System.nanoTime();
+            hybrid = HybridSentiment.build(((RecurrentModel) model).parameters(),
+                    new NgramBag(a.ngrams, a.ngramBuckets), train, validation, settings.tokenBudget(), out::println);
+            model = new RecurrentModel(hybrid.parameters());
+            spec = hybrid.parameters().spec();
+            double seconds = r.seconds() + (System.nanoTime() - h0) / 1e9;
+            r = new SentimentTrainer.Result(hybrid.validationAccuracy(), r.bestStep(), r.steps(), r.examples(), seconds, r.log(), r.skippedSteps());
+            out.printf(Locale.ROOT, "  folded model: validation accuracy %.4f (n-gram bag fitted and folded in %.1f s)%n",
+                    hybrid.validationAccuracy(), (System.nanoTime() - h0) / 1e9);
+        }
 
         Path outFile = or(a.out, Path.of("models/" + modelName + ".model"));
         if (spec != null) { // saved before the test run, and again below with the test figures in its metadata
@@ -128,7 +146,7 @@ final class SentimentCommand {
             metrics.put("testAccuracy50", test.accuracy()[1]);
             metrics.put("testAccuracy75", test.accuracy()[2]);
         }
-        String row = String.join(",", cellName, embedding, String.valueOf(hidden), String.valueOf(vocab.symbols().size() - 1),
+        String row = String.join(",", cellName + (a.ngrams > 0 ? "+bag" + a.ngrams : ""), embedding, String.valueOf(hidden), String.valueOf(vocab.symbols().size() - 1),
                 String.valueOf(settings.maxWords()), String.valueOf(settings.epochs()), String.valueOf(r.steps()), f1(r.seconds()),
                 f4(r.validationAccuracy()), test == null ? "" : String.valueOf(test.reviews()),
                 test == null ? "" : f4(test.accuracy()[0]), test == null ? "" : f4(test.accuracy()[1]),
@@ -139,13 +157,7 @@ final class SentimentCommand {
             new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
             out.println("  saved " + outFile);
         }
-        if (a.results != null) {
-            Path csv = a.results;
-            if (csv.toAbsolutePath().getParent() != null) Files.createDirectories(csv.toAbsolutePath().getParent());
-            if (!Files.exists(csv)) Files.writeString(csv, CSV_HEADER + "\n");
-            Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
-            out.println("  row appended to " + csv);
-        }
+        if (a.results != null) appendRow(a.results, row, out);
         if (a.report != null) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("data", "IMDb train split (" + train.size() + " training, " + validation.size() + " validation reviews); test split for the results");
@@ -154,6 +166,13 @@ final class SentimentCommand {
             s.put("training words", "last " + settings.maxWords() + " of each review, label scored at the true last word");
             s.put("batches", settings.batchSize() + " reviews, length-bucketed");
             s.put("optimiser", "Adam lr " + lrText(settings) + ", global-norm clip " + settings.optimizer().clipNorm());
+            if (hybrid != null) {
+                s.put("n-gram bag", String.format(Locale.ROOT, "hashed 1..%d-grams of whole training reviews, %d buckets, "
+                        + "logistic regression (L-BFGS, L2 %.0e picked on validation), alone %.4f on validation; network alone %.4f; "
+                        + "folded logit = (network + %.2f x bag) / %.3f, weight and temperature picked on validation",
+                        a.ngrams, a.ngramBuckets, hybrid.bag().lambda(), hybrid.bagAccuracy(), hybrid.networkAccuracy(), hybrid.alpha(),
+                        hybrid.temperature()));
+            }
             if (settings.wordDropout() > 0) s.put("word dropout", settings.wordDropout() + " of the training words replaced by <unk>, drawn per batch");
             s.put("epochs", String.valueOf(settings.epochs()));
             Table t = new Table("validation accuracy", "test accuracy", "running acc. 25 %", "50 %", "75 %", "test reviews",
@@ -184,23 +203,34 @@ final class SentimentCommand {
             if (!m.metadata().tokenizer().equals(vocab)) throw new UsageException(m.metadata().name() + " has another vocabulary");
         }
         Tokenizer tok = SentimentSetup.tokenizer(vocab);
-        Encoded validation = Encoded.of(tok, split(a.validation, a.splitSeed, a.splitBlocks, data).validation());
+        SentimentSetup.Split split = split(a.validation, a.splitSeed, a.splitBlocks, data);
+        Encoded validation = Encoded.of(tok, split.validation());
         int budget = a.tokenBudget;
+        if (a.ngrams < 0 || a.ngrams > 3) throw new UsageException("--ngrams must be 0..3, was " + a.ngrams);
         for (ModelSnapshot m : members) {
             out.printf(Locale.ROOT, "  member %s: validation accuracy %.4f%n", m.metadata().name(),
                     SentimentEvaluation.evaluate(new RecurrentModel(m.parameters()), validation, budget).finalAccuracy());
         }
         Parameters merged = EnsembleMerge.merge(members.stream().map(ModelSnapshot::parameters).toList());
+        if (a.ngrams > 0) {
+            out.printf(Locale.ROOT, "  merged members: validation accuracy %.4f%n",
+                    SentimentEvaluation.evaluate(new RecurrentModel(merged), validation, budget).finalAccuracy());
+            merged = HybridSentiment.build(merged, new NgramBag(a.ngrams, a.ngramBuckets), Encoded.of(tok, split.train()), validation,
+                    budget, out::println).parameters();
+        }
         RecurrentModel model = new RecurrentModel(merged);
         double val = SentimentEvaluation.evaluate(model, validation, budget).finalAccuracy();
         String name = or(a.name, "sentiment-ensemble");
         out.printf(Locale.ROOT, "%s (%s): validation accuracy %.4f on %d reviews%n", name, model.describe(), val, validation.size());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("validationAccuracy", val);
+        SentimentEvaluation.Result test = null;
+        double evalSeconds = Double.NaN;
         if (!a.noTest) {
             long e0 = System.nanoTime();
-            SentimentEvaluation.Result test = testEvaluation(model, tok, data, a.testLimit, budget);
-            printTest(out, name, test, (System.nanoTime() - e0) / 1e9);
+            test = testEvaluation(model, tok, data, a.testLimit, budget);
+            evalSeconds = (System.nanoTime() - e0) / 1e9;
+            printTest(out, name, test, evalSeconds);
             metrics.put("testAccuracy", test.finalAccuracy());
             metrics.put("testAccuracy25", test.accuracy()[0]);
             metrics.put("testAccuracy50", test.accuracy()[1]);
@@ -210,7 +240,24 @@ final class SentimentCommand {
         Path file = or(a.out, Path.of("models/" + name + ".model"));
         new ModelSnapshot(SentimentSetup.metadata(name, merged.spec(), vocab, steps, metrics), merged).save(file);
         out.println("  saved " + file);
+        if (a.results != null) {
+            ModelSpec one = members.get(0).metadata().spec();
+            String row = String.join(",", one.cell().name().toLowerCase(Locale.ROOT) + " x" + members.size()
+                            + (a.ngrams > 0 ? "+bag" + a.ngrams : ""), "members", String.valueOf(one.hidden()),
+                    String.valueOf(vocab.symbols().size() - 1), "", "", String.valueOf(steps), "", f4(val),
+                    test == null ? "" : String.valueOf(test.reviews()), test == null ? "" : f4(test.accuracy()[0]),
+                    test == null ? "" : f4(test.accuracy()[1]), test == null ? "" : f4(test.accuracy()[2]),
+                    test == null ? "" : f4(test.finalAccuracy()), test == null ? "" : f4(test.meanLogLoss()), f1(evalSeconds));
+            appendRow(a.results, row, out);
+        }
         return 0;
+    }
+
+    private static void appendRow(Path csv, String row, PrintStream out) throws java.io.IOException {
+        if (csv.toAbsolutePath().getParent() != null) Files.createDirectories(csv.toAbsolutePath().getParent());
+        if (!Files.exists(csv)) Files.writeString(csv, CSV_HEADER + "\n");
+        Files.writeString(csv, row + "\n", StandardOpenOption.APPEND);
+        out.println("  row appended to " + csv);
     }
 
     /** The validation part: random reviews, or with blocks > 0 blocks of that many consecutive ids (whole movies). */

@@ -46,9 +46,9 @@ final class TrainCommand implements Callable<Integer> {
             "--train-size", "--held-out", "--stop-at", "--eval-seed", "--data", "--lr-final", "--check-temperature", "--check-samples");
     static final Set<String> SENTIMENT = TaskOptions.names(COMMON, "--data", "--cell", "--glove", "--embed", "--vocab", "--max-words",
             "--epochs", "--eval-every", "--token-budget", "--validation", "--test-limit", "--no-test", "--results", "--lr-final", "--readout",
-            "--word-dropout", "--split-seed", "--split-blocks");
+            "--word-dropout", "--split-seed", "--split-blocks", "--ngrams", "--ngram-buckets");
     static final Set<String> ENSEMBLE = TaskOptions.names(List.of("--task", "--out", "--name"), "--members", "--data", "--validation",
-            "--split-seed", "--split-blocks", "--token-budget", "--test-limit", "--no-test");
+            "--split-seed", "--split-blocks", "--token-budget", "--test-limit", "--no-test", "--ngrams", "--ngram-buckets", "--results");
 
     @Option(names = "--task", paramLabel = "TASK", description = "echo, echo-variable, memory, order-6a, order-6b, brackets, ndfa, "
             + "shakespeare, sentiment or sentiment-ensemble (default ${DEFAULT-VALUE}).")
@@ -113,6 +113,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--readout", paramLabel = "KIND", description = "Sentiment rnn/lstm: the head reads the last hidden state (last) "
             + "or the running mean of the hidden states (mean); default ${DEFAULT-VALUE}.")
     String readout = "last";
+    @Option(names = "--ngrams", paramLabel = "N", description = "Sentiment rnn/lstm and sentiment-ensemble: a bag of hashed 1..N-grams beside the "
+            + "recurrent layer, whose running sum the head adds to its logits; 0 = none (default ${DEFAULT-VALUE}).")
+    int ngrams = 0;
+    @Option(names = "--ngram-buckets", paramLabel = "B", description = "Sentiment: rows of the n-gram bag's hashed table "
+            + "(default ${DEFAULT-VALUE}).")
+    int ngramBuckets = 1 << 20;
     @Option(names = "--word-dropout", paramLabel = "P", description = "Sentiment: share of training words replaced by <unk> "
             + "(default ${DEFAULT-VALUE}).")
     double wordDropout = 0;

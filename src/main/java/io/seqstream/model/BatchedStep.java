@@ -21,6 +21,7 @@ public final class BatchedStep {
     private float[][] cOut;
     private float[] meanIn;
     private float[] meanOut;
+    private float[] bagOut;
 
     public BatchedStep(ModelSpec spec, int initialCapacity) {
         this.spec = spec;
@@ -51,6 +52,7 @@ public final class BatchedStep {
         boolean mean = spec.readout() == Readout.MEAN;
         meanIn = new float[mean ? n * h : 0];
         meanOut = new float[mean ? n * h : 0];
+        bagOut = new float[spec.ngrams() == null ? 0 : n * spec.ngrams().stateWidth(spec.classes())];
         capacity = n;
     }
 
@@ -61,7 +63,7 @@ public final class BatchedStep {
      * @param tokens  [k] input token ids
      * @param streamParams [k] per-stream parameter categories, or null when the model takes none
      * @param states  the state matrix, rows of {@link ModelSpec#stateWidth()} floats: per layer h, then c (LSTM); then the
-     *                mean readout's running mean and count
+     *                mean readout's running mean and count; then the n-gram bag's sums and previous ids
      * @param rows    [k] row of each stream in the state matrix (distinct)
      * @param probs   out: [k, classes] output distribution per stream
      */
@@ -100,7 +102,15 @@ public final class BatchedStep {
                 RunningMean.update(meanIn, i * h, hOut[spec.layers() - 1], i * h, h, states[o + h] + 1f, meanOut, i * h);
             }
         }
-        Projections.head(layout, w, k, mean ? meanOut : hOut[spec.layers() - 1], 0, probs, 0);
+        NgramBag bag = spec.ngrams();
+        int bagAt = spec.ngramStateOffset();
+        int bagWidth = bag == null ? 0 : bag.stateWidth(spec.classes());
+        if (bag != null) {
+            for (int i = 0; i < k; i++) {
+                bag.advance(w, layout.ngrams(), spec.classes(), states, rows[i] * width + bagAt, tokens[i], bagOut, i * bagWidth, null, 0);
+            }
+        }
+        Projections.head(layout, w, k, mean ? meanOut : hOut[spec.layers() - 1], 0, bag == null ? null : bagOut, 0, bagWidth, probs, 0);
         for (int i = 0; i < k; i++) {
             int base = rows[i] * width;
             for (int l = 0; l < spec.layers(); l++) {
@@ -112,6 +122,7 @@ public final class BatchedStep {
                 System.arraycopy(meanOut, i * h, states, base + meanAt, h);
                 states[base + meanAt + h] += 1f;
             }
+            if (bag != null) System.arraycopy(bagOut, i * bagWidth, states, base + bagAt, bagWidth);
         }
     }
 }

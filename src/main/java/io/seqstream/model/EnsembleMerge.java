@@ -17,6 +17,7 @@ public final class EnsembleMerge {
         if (one.layers() != 1 || one.input() != InputKind.EMBEDDING || one.params() != 0) {
             throw new IllegalArgumentException("only one-layer embedding models without a stream parameter merge, not " + one);
         }
+        if (one.ngrams() != null) throw new IllegalArgumentException("models with an n-gram bag do not merge yet");
         for (Parameters p : members) {
             if (!p.spec().equals(one)) throw new IllegalArgumentException("members differ: " + one + " and " + p.spec());
         }

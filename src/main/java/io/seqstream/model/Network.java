@@ -43,6 +43,11 @@ public final class Network {
     private float[] ms;
     private float[] count0;
     private float[] dMean;
+    /** N-gram bag: its state parts [T+1, B, width] (row 0 = carried in) and the buckets each step added [T, B, order]. */
+    private final NgramBag bag;
+    private final int bagWidth;
+    private float[] bagStates;
+    private int[] bagFeatures;
     private final float[][] whT;
     private final float[][] wxT;
     private final float[] wyT;
@@ -59,6 +64,8 @@ public final class Network {
         this.layers = spec.layers();
         this.carriesCell = spec.cell().carriesCell();
         this.mean = spec.readout() == Readout.MEAN;
+        this.bag = spec.ngrams();
+        this.bagWidth = bag == null ? 0 : bag.stateWidth(classes);
         this.hs = new float[layers][];
         this.cs = new float[layers][];
         this.acts = new float[layers][];
@@ -111,6 +118,8 @@ public final class Network {
         ms = new float[mean ? rows * h : 0];
         count0 = new float[mean ? nb : 0];
         dMean = new float[mean ? nb * h : 0];
+        bagStates = new float[bag == null ? 0 : rows * bagWidth];
+        bagFeatures = new int[bag == null ? 0 : rows * bag.order()];
         capB = nb;
         capRows = rows;
     }
@@ -167,7 +176,54 @@ public final class Network {
             }
         }
         if (mean) runningMeans(batch, state, b, t);
-        Projections.head(layout, w, t * b, mean ? ms : hs[layers - 1], b * h, probs, 0);
+        if (bag != null) bagForward(w, batch, state, b, t);
+        Projections.head(layout, w, t * b, mean ? ms : hs[layers - 1], b * h,
+                bag == null ? null : bagStates, b * bagWidth, bagWidth, probs, 0);
+    }
+
+    /** N-gram bag: bagStates[s + 1] = the bag's part after step s, starting from the carried-in part. */
+    private void bagForward(float[] w, SequenceBatch batch, float[] state, int b, int t) {
+        int width = spec.stateWidth();
+        int off = spec.ngramStateOffset();
+        for (int i = 0; i < b; i++) {
+            if (state == null) Arrays.fill(bagStates, i * bagWidth, (i + 1) * bagWidth, 0f);
+            else System.arraycopy(state, i * width + off, bagStates, i * bagWidth, bagWidth);
+        }
+        for (int s = 0; s < t; s++) {
+            for (int i = 0; i < b; i++) {
+                int row = s * b + i;
+                bag.advance(w, layout.ngrams(), classes, bagStates, row * bagWidth, tok[row], bagStates, (row + b) * bagWidth,
+                        bagFeatures, row * bag.order());
+            }
+        }
+        if (state != null) {
+            for (int i = 0; i < b; i++) {
+                int end = Math.min(batch.lengths[i], t);
+                System.arraycopy(bagStates, (end * b + i) * bagWidth, state, i * width + off, bagWidth);
+            }
+        }
+    }
+
+    /**
+     * N-gram bag: a bucket added at step s moves every later logit, so its gradient is the sum of d(loss)/d(logits)
+     * over steps s..T-1 of its sequence.
+     */
+    private void bagBackward(float[] grad, int b, int t) {
+        float[] suffix = new float[classes];
+        int order = bag.order();
+        int table = layout.ngrams();
+        for (int i = 0; i < b; i++) {
+            Arrays.fill(suffix, 0f);
+            for (int s = t - 1; s >= 0; s--) {
+                int row = s * b + i;
+                for (int c = 0; c < classes; c++) suffix[c] += probs[row * classes + c];
+                for (int n = 0; n < order; n++) {
+                    int f = bagFeatures[row * order + n];
+                    if (f < 0) continue;
+                    for (int c = 0; c < classes; c++) grad[table + f * classes + c] += suffix[c];
+                }
+            }
+        }
     }
 
     /** Mean readout: ms[s + 1] = the mean of the top layer's h over the carried-in count plus steps 0..s. */
@@ -252,6 +308,7 @@ public final class Network {
         int hTopOff = b * h;
         Kernels.mulAddTransposedLeft(mean ? ms : hs[layers - 1], hTopOff, t * b, h, probs, 0, classes, grad, layout.wy());
         Kernels.addColumnSums(probs, 0, t * b, classes, grad, layout.by());
+        if (bag != null) bagBackward(grad, b, t);
         Kernels.transpose(w, layout.wy(), h, classes, wyT, 0);
         Arrays.fill(dAbove, 0, t * b * h, 0f);
         Kernels.mulAdd(probs, 0, t * b, classes, wyT, 0, h, dAbove, 0);

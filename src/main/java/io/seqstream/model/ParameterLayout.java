@@ -4,7 +4,8 @@ package io.seqstream.model;
  * Where each tensor lives inside one flat float vector of parameters.
  * One flat vector makes global-norm clipping, Adam, snapshots and hot swap single array operations.
  * Per layer l: Wx[l] [nIn(l), G*H], Wh[l] [H, G*H], b[l] [G*H]; then the embedding E [vocab, embed]
- * when the input is an embedding; then the head Wy [H, classes] and by [classes]. All row-major.
+ * when the input is an embedding; then the head Wy [H, classes] and by [classes]; then the n-gram bag's table
+ * [buckets, classes] when the model has one. All row-major.
  */
 public final class ParameterLayout {
     private final ModelSpec spec;
@@ -15,6 +16,7 @@ public final class ParameterLayout {
     private final int embedding;
     private final int wy;
     private final int by;
+    private final int ngrams;
     private final int size;
 
     public ParameterLayout(ModelSpec spec) {
@@ -45,6 +47,14 @@ public final class ParameterLayout {
         off += spec.hidden() * spec.classes();
         by = off;
         off += spec.classes();
+        if (spec.ngrams() != null) {
+            long end = off + spec.ngrams().parameterCount(spec.classes());
+            if (end > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("model spec: n-gram table too large");
+            ngrams = off;
+            off = (int) end;
+        } else {
+            ngrams = -1;
+        }
         size = off;
     }
 
@@ -68,4 +78,7 @@ public final class ParameterLayout {
     public int wy() { return wy; }
 
     public int by() { return by; }
+
+    /** Offset of the n-gram bag's table, or -1 when the model has no bag. */
+    public int ngrams() { return ngrams; }
 }

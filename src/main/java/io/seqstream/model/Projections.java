@@ -51,10 +51,24 @@ final class Projections {
 
     /** probs[m, C] = softmax(by + h*Wy). */
     static void head(ParameterLayout l, float[] w, int m, float[] h, int hOff, float[] probs, int pOff) {
+        head(l, w, m, h, hOff, null, 0, 0, probs, pOff);
+    }
+
+    /**
+     * probs[m, C] = softmax(by + h*Wy + extra), where extra (the n-gram bag's running sums) is row i at
+     * extra[extraOff + i * extraStride .. + C]; null adds nothing.
+     */
+    static void head(ParameterLayout l, float[] w, int m, float[] h, int hOff, float[] extra, int extraOff, int extraStride,
+                     float[] probs, int pOff) {
         ModelSpec s = l.spec();
         int c = s.classes();
         Kernels.broadcastRows(w, l.by(), probs, pOff, m, c);
         Kernels.mulAdd(h, hOff, m, s.hidden(), w, l.wy(), c, probs, pOff);
+        if (extra != null) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < c; j++) probs[pOff + i * c + j] += extra[extraOff + i * extraStride + j];
+            }
+        }
         Kernels.softmaxRows(probs, pOff, m, c);
     }
 }

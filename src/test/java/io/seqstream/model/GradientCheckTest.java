@@ -23,6 +23,10 @@ class GradientCheckTest {
                     .withReadout(Readout.MEAN)));
             out.add(Arguments.of(cell.name() + " one-hot 2 layers, mean readout", ModelSpec.oneHot(cell, 3, 4, 3).withLayers(2)
                     .withReadout(Readout.MEAN)));
+            out.add(Arguments.of(cell.name() + " embedding, n-gram bag", ModelSpec.oneHot(cell, 3, 5, 2).withEmbedding(3)
+                    .withNgrams(new NgramBag(2, 7))));
+            out.add(Arguments.of(cell.name() + " one-hot, mean readout, 3-gram bag", ModelSpec.oneHot(cell, 3, 4, 3)
+                    .withReadout(Readout.MEAN).withNgrams(new NgramBag(3, 11))));
         }
         return out.stream();
     }

@@ -26,6 +26,11 @@ class StepEqualsSequenceTest {
         check(embedded, Parameters.xavier(embedded, 5), 9, 12);
         ModelSpec mean = ModelSpec.oneHot(cell, 8, 7, 2).withEmbedding(5).withLayers(2).withReadout(Readout.MEAN);
         check(mean, Parameters.xavier(mean, 5), 9, 12);
+        ModelSpec bag = ModelSpec.oneHot(cell, 8, 7, 2).withEmbedding(5).withReadout(Readout.MEAN).withNgrams(new NgramBag(3, 13));
+        Parameters withBag = Parameters.xavier(bag, 5);
+        Random rng = new Random(9);
+        for (int i = withBag.layout().ngrams(); i < withBag.values().length; i++) withBag.values()[i] = (float) rng.nextGaussian();
+        check(bag, withBag, 9, 12);
     }
 
     @Test

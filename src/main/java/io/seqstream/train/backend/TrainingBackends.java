@@ -16,6 +16,10 @@ public final class TrainingBackends {
                     + "readout only; this model reads the " + spec.readout().name().toLowerCase(java.util.Locale.ROOT)
                     + " of its states (train it with --backend kernels)");
         }
+        if (kind != BackendKind.KERNELS && spec.ngrams() != null) {
+            throw new BackendUnavailableException("the " + kind.configName() + " backend does not train n-gram bags yet "
+                    + "(train this model with --backend kernels)");
+        }
         return switch (kind) {
             case KERNELS -> new KernelsBackend(spec);
             case CPU_DEVICE -> new DeviceBackend(kind.configName(), new CpuDevice(), spec);

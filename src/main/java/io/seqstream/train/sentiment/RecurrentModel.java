@@ -63,6 +63,8 @@ public final class RecurrentModel implements SentimentModel {
     public String describe() {
         return String.format(Locale.ROOT, "%s hidden %d, embedding %d, vocabulary %d%s", params.spec().cell(),
                 params.spec().hidden(), params.spec().embed(), params.spec().vocab(),
-                params.spec().readout() == Readout.MEAN ? ", head on the running mean of the hidden states" : "");
+                params.spec().readout() == Readout.MEAN ? ", head on the running mean of the hidden states" : "")
+                + (params.spec().ngrams() == null ? "" : String.format(Locale.ROOT, ", plus a bag of hashed 1..%d-grams (%d buckets)",
+                params.spec().ngrams().order(), params.spec().ngrams().buckets()));
     }
 }

@@ -1,0 +1,87 @@
+package io.seqstream.model;
+
+/**
+ * A bag of hashed n-grams beside the recurrent layers ("wide and deep"): every token adds, for n = 1..order, the
+ * weight row of the bucket its n-gram (the token and the n - 1 tokens before it) hashes to, and the head adds the
+ * running sum of those rows to its logits. The sum and the last order - 1 token ids are part of the stream's state,
+ * so the model stays left to right and servable one token at a time. A recurrent network averages what it read into
+ * a few dozen floats; the bag keeps exact phrase evidence ("not good", "waste of") whatever came between.
+ *
+ * <p>State part (after the recurrent layers and the mean readout): the running logit sums [classes], then the
+ * previous token ids, most recent first, each stored as id + 1 (0 = none, so a zeroed row is a fresh stream).
+ *
+ * @param order   longest n-gram (1-3)
+ * @param buckets rows of the weight table [buckets, classes] the n-grams hash into
+ */
+public record NgramBag(int order, int buckets) {
+
+    public NgramBag {
+        if (order < 1 || order > 3) throw new IllegalArgumentException("model spec: n-gram order must be 1..3, was " + order);
+        if (buckets < 1) throw new IllegalArgumentException("model spec: n-gram buckets must be >= 1, was " + buckets);
+    }
+
+    /** Floats the bag adds to a stream's state: the running logit sums, then order - 1 previous token ids. */
+    public int stateWidth(int classes) { return classes + order - 1; }
+
+    /** Parameters the bag adds: the weight table. */
+    public long parameterCount(int classes) { return (long) buckets * classes; }
+
+    /**
+     * Every bucket a stream of these tokens adds, in order (token by token, n = 1..order): what the bag's running sums
+     * add up after the last token. For training the bag on its own.
+     */
+    public int[] buckets(int[] tokens) {
+        int[] out = new int[tokens.length * order];
+        float[] prev = new float[Math.max(1, order - 1)];
+        int k = 0;
+        for (int t = 0; t < tokens.length; t++) {
+            for (int n = 1; n <= Math.min(order, t + 1); n++) out[k++] = bucket(n, tokens[t], prev, 0);
+            for (int j = order - 2; j >= 1; j--) prev[j] = prev[j - 1];
+            if (order > 1) prev[0] = tokens[t] + 1f;
+        }
+        return java.util.Arrays.copyOf(out, k);
+    }
+
+    /** Bucket of the n-gram ending with token, with the previous ids prev[0] (most recent) .. prev[n - 2]. */
+    int bucket(int n, int token, float[] state, int prevOff) {
+        long x = 0x9E3779B97F4A7C15L * n + token;
+        for (int k = 0; k < n - 1; k++) {
+            x = mix(x) + (long) state[prevOff + k];
+        }
+        return (int) Long.remainderUnsigned(mix(x), buckets);
+    }
+
+    private static long mix(long x) {
+        x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+        x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+        return x ^ (x >>> 31);
+    }
+
+    /**
+     * Advances one stream's bag part by one token: out = in's sums plus the rows of the token's n-grams, and the
+     * token shifted into the previous ids. The full-sequence pass and the batched step both go through here, so they
+     * produce the same bits. in and out may not overlap.
+     *
+     * @param features out: the buckets added, order entries from featOff (-1 where the stream has fewer tokens); may be null
+     */
+    void advance(float[] w, int tableOff, int classes, float[] in, int inOff, int token, float[] out, int outOff,
+                 int[] features, int featOff) {
+        System.arraycopy(in, inOff, out, outOff, classes);
+        int prevOff = inOff + classes;
+        int known = 0;
+        while (known < order - 1 && in[prevOff + known] > 0f) known++;
+        for (int n = 1; n <= order; n++) {
+            if (n - 1 > known) {
+                if (features != null) features[featOff + n - 1] = -1;
+                continue;
+            }
+            int f = bucket(n, token, in, prevOff);
+            if (features != null) features[featOff + n - 1] = f;
+            int row = tableOff + f * classes;
+            for (int c = 0; c < classes; c++) out[outOff + c] += w[row + c];
+        }
+        int outPrev = outOff + classes;
+        for (int k = order - 2; k >= 1; k--) out[outPrev + k] = in[prevOff + k - 1];
+        if (order > 1) out[outPrev] = token + 1f;
+    }
+}
