@@ -106,7 +106,7 @@ public final class Experiments {
         List<Run> runs = new ArrayList<>();
         runs.add(new Run("echo-d4-gru", "Echo, delay 4", "echo", 4, CellType.GRU, 64, 3e-3, 50, true, steps(quick, 20_000), quick));
         runs.add(new Run("echo-variable-gru", "Echo, delay 0-8 as stream parameter", "echo-variable", 0, CellType.GRU, 128, 3e-3, 50, true,
-                steps(quick, 25_000), quick));
+                steps(quick, 60_000), quick));
         runs.add(new Run("order-6a-lstm", "Temporal order 6a", "order-6a", 0, CellType.LSTM, 32, 1e-2, 32, true, steps(quick, 6_000), quick));
         runs.add(new Run("order-6b-lstm", "Temporal order 6b", "order-6b", 0, CellType.LSTM, 32, 1e-2, 32, true, steps(quick, 6_000), quick));
         if (!quick) {
