@@ -205,8 +205,8 @@ public final class Network {
     }
 
     /**
-     * N-gram bag: a bucket added at step s moves every later logit, so its gradient is the sum of d(loss)/d(logits)
-     * over steps s..T-1 of its sequence.
+     * N-gram bag: a bucket added at step s moves every later logit of classes 1..C-1, so its gradient is the sum of
+     * d(loss)/d(logits) over steps s..T-1 of its sequence.
      */
     private void bagBackward(float[] grad, int b, int t) {
         float[] suffix = new float[classes];
@@ -220,7 +220,7 @@ public final class Network {
                 for (int n = 0; n < order; n++) {
                     int f = bagFeatures[row * order + n];
                     if (f < 0) continue;
-                    for (int c = 0; c < classes; c++) grad[table + f * classes + c] += suffix[c];
+                    for (int c = 1; c < classes; c++) grad[table + f * (classes - 1) + c - 1] += suffix[c];
                 }
             }
         }

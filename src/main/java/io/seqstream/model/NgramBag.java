@@ -7,11 +7,14 @@ package io.seqstream.model;
  * so the model stays left to right and servable one token at a time. A recurrent network averages what it read into
  * a few dozen floats; the bag keeps exact phrase evidence ("not good", "waste of") whatever came between.
  *
- * <p>State part (after the recurrent layers and the mean readout): the running logit sums [classes], then the
+ * <p>The bag moves the logits of classes 1..C-1 only: softmax ignores a shift common to all classes, so class 0's
+ * column would add nothing but size (for sentiment, half of the table).
+ *
+ * <p>State part (after the recurrent layers and the mean readout): the running logit sums [classes - 1], then the
  * previous token ids, most recent first, each stored as id + 1 (0 = none, so a zeroed row is a fresh stream).
  *
  * @param order   longest n-gram (1-3)
- * @param buckets rows of the weight table [buckets, classes] the n-grams hash into
+ * @param buckets rows of the weight table [buckets, classes - 1] the n-grams hash into
  */
 public record NgramBag(int order, int buckets) {
 
@@ -20,11 +23,11 @@ public record NgramBag(int order, int buckets) {
         if (buckets < 1) throw new IllegalArgumentException("model spec: n-gram buckets must be >= 1, was " + buckets);
     }
 
-    /** Floats the bag adds to a stream's state: the running logit sums, then order - 1 previous token ids. */
-    public int stateWidth(int classes) { return classes + order - 1; }
+    /** Floats the bag adds to a stream's state: the running logit sums of classes 1..C-1, then order - 1 previous token ids. */
+    public int stateWidth(int classes) { return classes - 1 + order - 1; }
 
     /** Parameters the bag adds: the weight table. */
-    public long parameterCount(int classes) { return (long) buckets * classes; }
+    public long parameterCount(int classes) { return (long) buckets * (classes - 1); }
 
     /**
      * Every bucket a stream of these tokens adds, in order (token by token, n = 1..order): what the bag's running sums
@@ -66,8 +69,9 @@ public record NgramBag(int order, int buckets) {
      */
     void advance(float[] w, int tableOff, int classes, float[] in, int inOff, int token, float[] out, int outOff,
                  int[] features, int featOff) {
-        System.arraycopy(in, inOff, out, outOff, classes);
-        int prevOff = inOff + classes;
+        int columns = classes - 1;
+        System.arraycopy(in, inOff, out, outOff, columns);
+        int prevOff = inOff + columns;
         int known = 0;
         while (known < order - 1 && in[prevOff + known] > 0f) known++;
         for (int n = 1; n <= order; n++) {
@@ -77,10 +81,10 @@ public record NgramBag(int order, int buckets) {
             }
             int f = bucket(n, token, in, prevOff);
             if (features != null) features[featOff + n - 1] = f;
-            int row = tableOff + f * classes;
-            for (int c = 0; c < classes; c++) out[outOff + c] += w[row + c];
+            int row = tableOff + f * columns;
+            for (int c = 0; c < columns; c++) out[outOff + c] += w[row + c];
         }
-        int outPrev = outOff + classes;
+        int outPrev = outOff + columns;
         for (int k = order - 2; k >= 1; k--) out[outPrev + k] = in[prevOff + k - 1];
         if (order > 1) out[outPrev] = token + 1f;
     }

@@ -5,7 +5,7 @@ package io.seqstream.model;
  * One flat vector makes global-norm clipping, Adam, snapshots and hot swap single array operations.
  * Per layer l: Wx[l] [nIn(l), G*H], Wh[l] [H, G*H], b[l] [G*H]; then the embedding E [vocab, embed]
  * when the input is an embedding; then the head Wy [H, classes] and by [classes]; then the n-gram bag's table
- * [buckets, classes] when the model has one. All row-major.
+ * [buckets, classes - 1] when the model has one. All row-major.
  */
 public final class ParameterLayout {
     private final ModelSpec spec;

@@ -55,8 +55,8 @@ final class Projections {
     }
 
     /**
-     * probs[m, C] = softmax(by + h*Wy + extra), where extra (the n-gram bag's running sums) is row i at
-     * extra[extraOff + i * extraStride .. + C]; null adds nothing.
+     * probs[m, C] = softmax(by + h*Wy + [0, extra]), where extra (the n-gram bag's running sums of classes 1..C-1) is
+     * row i at extra[extraOff + i * extraStride .. + C - 1]; null adds nothing.
      */
     static void head(ParameterLayout l, float[] w, int m, float[] h, int hOff, float[] extra, int extraOff, int extraStride,
                      float[] probs, int pOff) {
@@ -66,7 +66,7 @@ final class Projections {
         Kernels.mulAdd(h, hOff, m, s.hidden(), w, l.wy(), c, probs, pOff);
         if (extra != null) {
             for (int i = 0; i < m; i++) {
-                for (int j = 0; j < c; j++) probs[pOff + i * c + j] += extra[extraOff + i * extraStride + j];
+                for (int j = 1; j < c; j++) probs[pOff + i * c + j] += extra[extraOff + i * extraStride + j - 1];
             }
         }
         Kernels.softmaxRows(probs, pOff, m, c);

@@ -74,7 +74,7 @@ public final class HybridSentiment {
 
     /**
      * The network's parameters with the bag's table attached, the logit being (network + alpha * bag) / temperature:
-     * the head's Wy and by divided by the temperature, class 1's column of the table holding alpha / temperature * weights.
+     * the head's Wy and by divided by the temperature, the table (class 1's logit) holding alpha / temperature * weights.
      */
     public static Parameters fold(Parameters network, NgramBag bag, NgramBagFit.Weights w, double alpha, double temperature) {
         if (network.spec().ngrams() != null) throw new IllegalArgumentException("the network already has an n-gram bag");
@@ -87,7 +87,7 @@ public final class HybridSentiment {
         System.arraycopy(network.values(), 0, v, 0, network.values().length);
         double a = alpha / temperature;
         for (int j = l.wy(); j < l.by() + 2; j++) v[j] = (float) (v[j] / temperature);
-        for (int f = 0; f < bag.buckets(); f++) v[l.ngrams() + f * 2 + 1] = (float) (a * w.weights()[f]);
+        for (int f = 0; f < bag.buckets(); f++) v[l.ngrams() + f] = (float) (a * w.weights()[f]);
         v[l.by() + 1] += (float) (a * w.bias());
         return out;
     }
