@@ -9,6 +9,8 @@ import io.seqstream.metrics.ServingMeters;
 import io.seqstream.model.CellType;
 import io.seqstream.model.ModelSnapshot;
 import io.seqstream.model.ModelSpec;
+import io.seqstream.model.NgramBag;
+import io.seqstream.model.Parameters;
 import io.seqstream.model.TokenizerSpec;
 import io.seqstream.model.text.Tokenizer;
 import io.seqstream.model.text.WordTokenizer;
@@ -18,6 +20,8 @@ import io.seqstream.testing.Pipelines;
 import io.seqstream.testing.SharedKafka;
 import io.seqstream.train.OptimizerConfig;
 import io.seqstream.train.sentiment.Encoded;
+import io.seqstream.train.sentiment.HybridSentiment;
+import io.seqstream.train.sentiment.NgramBagFit;
 import io.seqstream.train.sentiment.ImdbLoader;
 import io.seqstream.train.sentiment.RecurrentModel;
 import io.seqstream.train.sentiment.Review;
@@ -42,7 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The sentiment pipeline on the real broker: ten IMDb test reviews streamed word by word (one to three words per
  * record, streams interleaved) give, after every word, the running P(positive) of the model's offline forward pass
- * over the same review. The model is a small LSTM trained here in about a second (its accuracy is not the point).
+ * over the same review. The model is a small LSTM trained here in about a second with a 1..2-gram bag folded in (its
+ * accuracy is not the point; the bag's sums and previous word are carried in the stream's state between records).
  */
 @ExtendWith(SharedKafka.class)
 class SentimentPipelineIT {
@@ -62,8 +67,12 @@ class SentimentPipelineIT {
         SentimentTrainer.Result trained = SentimentTrainer.train(model, Encoded.of(tok, split.train()), Encoded.of(tok, split.validation()),
                 new SentimentTrainer.Settings(60, 32, 1, new OptimizerConfig(3e-3, 1.0, 0), 1, Duration.ofMinutes(2), 1000, 20_000), s -> { });
         assertTrue(trained.steps() > 0);
-        ModelSnapshot snapshot = new ModelSnapshot(SentimentSetup.metadata("sentiment-it", spec, vocab, trained.steps(), Map.of()),
-                model.parameters());
+        NgramBag bag = new NgramBag(2, 1 << 14);
+        Parameters folded = HybridSentiment.fold(model.parameters(), bag,
+                NgramBagFit.fit(bag, Encoded.of(tok, split.train()), 1e-3, 100), 0.5, 1.5);
+        model = new RecurrentModel(folded);
+        ModelSnapshot snapshot = new ModelSnapshot(SentimentSetup.metadata("sentiment-it", folded.spec(), vocab, trained.steps(), Map.of()),
+                folded);
         Path file = Files.createTempFile("sentiment-it", ".model");
         snapshot.save(file);
 
