@@ -112,6 +112,10 @@ public final class TransactionalOutput implements AutoCloseable {
     private void holdForFaultDrill() {
         if (pipeline.holdCommit().isZero()) return;
         producer.flush();
+        // Drills wait for this line to know a transaction is open with its records in the log. WARN: a process with
+        // a fault drill on should say so, and the drills' child JVMs log io.seqstream at WARN.
+        LOG.warn("fault drill: transaction {} held open for {} ms with its records in the log (fault.hold-commit)",
+                transactionalId, pipeline.holdCommit().toMillis());
         try {
             Thread.sleep(pipeline.holdCommit().toMillis());
         } catch (InterruptedException e) {

@@ -25,8 +25,8 @@ class FailoverIT {
     @Test
     void shouldCommitEveryTokenOnceAndBitForBitWhileInstancesAreKilledAndRestarted() throws Exception {
         try (FaultHarness h = new FaultHarness("failover")) {
-            // a holds each transaction open for 2 s with its outputs already in the log (and it is never idle:
-            // rounds come every 1.5 s), so the SIGKILL lands inside an open transaction.
+            // a holds each transaction open for 2 s with its outputs already in the log and says so when the hold
+            // begins; the SIGKILL follows that line, so it lands inside an open transaction.
             ChildJvm a = h.instance("fo-a", "pipeline.echo.fault.hold-commit=2s");
             ChildJvm b = h.instance("fo-b");
             ChildJvm c = h.instance("fo-c");
@@ -35,6 +35,8 @@ class FailoverIT {
             try (FaultHarness.Feed feed = new FaultHarness.Feed(h.kafka.bootstrapServers(), STREAMS, LENGTH,
                     Duration.ofMillis(1500), 8).start()) {
                 feed.awaitRounds(4);
+                // Killed within the 2 s hold that follows this line: the transaction is open, its outputs in the log.
+                a.awaitNextLine("fault drill: transaction", Duration.ofSeconds(60));
                 a.kill9();
                 feed.awaitRounds(8);
                 b.kill9();

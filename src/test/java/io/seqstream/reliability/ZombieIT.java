@@ -37,8 +37,8 @@ class ZombieIT {
     @Test
     void shouldCommitNothingForLostPartitionsWhenAPausedInstanceWakesUpAndThenRejoin() throws Exception {
         try (FaultHarness h = new FaultHarness("zombie")) {
-            // z holds each transaction open for 2 s with its outputs already in the log, and rounds come every 1 s,
-            // so it is (almost) always inside one: the SIGSTOP freezes it with a transaction open.
+            // z holds each transaction open for 2 s with its outputs already in the log and says so when the hold
+            // begins; the SIGSTOP follows that line, so it freezes z with a transaction open.
             ChildJvm z = h.instance("zb-z", "pipeline.echo.fault.hold-commit=2s");
             ChildJvm a = h.instance("zb-a");
             ChildJvm b = h.instance("zb-b");
@@ -52,6 +52,8 @@ class ZombieIT {
             try (FaultHarness.Feed feed = new FaultHarness.Feed(h.kafka.bootstrapServers(), STREAMS, LENGTH,
                     Duration.ofMillis(1000), 14).start()) {
                 feed.awaitRounds(5);
+                // Frozen within the 2 s hold that follows this line: a transaction open, its outputs in the log.
+                z.awaitNextLine("fault drill: transaction", Duration.ofSeconds(60));
                 z.pause();
                 pausedAt = feed.rounds.get();
                 long paused = System.nanoTime();

@@ -29,6 +29,9 @@ public final class ChildJvm implements AutoCloseable {
     private volatile String webUrl;
     private final Object lock = new Object();
     private boolean ready;
+    /** A fragment {@link #awaitNextLine} waits for, and whether a line with it came since (guarded by lock). */
+    private String watched;
+    private boolean watchedSeen;
     private volatile boolean paused;
 
     private ChildJvm(String name, List<String> command, Path log) {
@@ -109,6 +112,12 @@ public final class ChildJvm implements AutoCloseable {
                 out.println(line);
                 Matcher m = WEB.matcher(line);
                 if (m.find()) webUrl = m.group(1);
+                synchronized (lock) {
+                    if (watched != null && line.contains(watched)) {
+                        watchedSeen = true;
+                        lock.notifyAll();
+                    }
+                }
                 if (line.startsWith("seqstream is running")) {
                     synchronized (lock) {
                         ready = true;
@@ -132,6 +141,27 @@ public final class ChildJvm implements AutoCloseable {
                     throw new IllegalStateException("instance " + name + " did not start within " + timeout + " (see " + log + ")");
                 }
                 lock.wait(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            }
+        }
+        return this;
+    }
+
+    /** Waits for the next output line (after this call) that contains the fragment. */
+    public ChildJvm awaitNextLine(String fragment, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            watched = fragment;
+            watchedSeen = false;
+            try {
+                while (!watchedSeen) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !process.isAlive()) {
+                        throw new IllegalStateException("instance " + name + " printed no '" + fragment + "' within " + timeout + " (see " + log + ")");
+                    }
+                    lock.wait(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                }
+            } finally {
+                watched = null;
             }
         }
         return this;
