@@ -28,13 +28,7 @@ public final class CellMath {
             case RNN -> {
                 Kernels.mulAdd(hPrev, hpOff, m, h, w, whOff, gh, act, actOff);
                 for (int i = 0; i < m; i++) {
-                    int a = actOff + i * gh;
-                    int o = hOff + i * h;
-                    for (int j = 0; j < h; j++) {
-                        float v = tanh(act[a + j]);
-                        act[a + j] = v;
-                        hOut[o + j] = v;
-                    }
+                    forwardRow(cell, h, 0, act, actOff + i * gh, hh, 0, hPrev, 0, cPrev, 0, hOut, hOff + i * h, cOut, 0);
                 }
             }
             case LSTM -> {
@@ -45,19 +39,7 @@ public final class CellMath {
                     int co = cOff + i * h;
                     int cp = cpOff + i * h;
                     int from = Kernels.VECTOR ? VectorKernels.lstmRow(h, act, a, cPrev, cp, hOut, o, cOut, co) : 0;
-                    for (int j = from; j < h; j++) {
-                        float ig = sigmoid(act[a + j]);
-                        float fg = sigmoid(act[a + h + j]);
-                        float gg = tanh(act[a + 2 * h + j]);
-                        float og = sigmoid(act[a + 3 * h + j]);
-                        act[a + j] = ig;
-                        act[a + h + j] = fg;
-                        act[a + 2 * h + j] = gg;
-                        act[a + 3 * h + j] = og;
-                        float c = fg * cPrev[cp + j] + ig * gg;
-                        cOut[co + j] = c;
-                        hOut[o + j] = og * tanh(c);
-                    }
+                    forwardRow(cell, h, from, act, a, hh, 0, hPrev, 0, cPrev, cp, hOut, o, cOut, co);
                 }
             }
             case GRU -> {
@@ -69,15 +51,7 @@ public final class CellMath {
                     int o = hOff + i * h;
                     int hp = hpOff + i * h;
                     int from = Kernels.VECTOR ? VectorKernels.gruRow(h, act, a, hh, r, hPrev, hp, hOut, o) : 0;
-                    for (int j = from; j < h; j++) {
-                        float z = sigmoid(act[a + j] + hh[r + j]);
-                        float rg = sigmoid(act[a + h + j] + hh[r + h + j]);
-                        float n = tanh(act[a + 2 * h + j] + rg * hh[r + 2 * h + j]);
-                        act[a + j] = z;
-                        act[a + h + j] = rg;
-                        act[a + 2 * h + j] = n;
-                        hOut[o + j] = (1f - z) * n + z * hPrev[hp + j];
-                    }
+                    forwardRow(cell, h, from, act, a, hh, r, hPrev, hp, cPrev, 0, hOut, o, cOut, 0);
                 }
             }
             default -> throw new IllegalStateException(cell.name());
@@ -100,65 +74,108 @@ public final class CellMath {
                                 float[] dh, int dhOff, float[] dc, int dcOff,
                                 float[] da, float[] dhh, float[] dhPrev, float[] dcPrev) {
         int gh = cell.gates() * h;
+        for (int i = 0; i < m; i++) {
+            backwardRow(cell, h, act, actOff + i * gh, hh, hhOff + i * gh, hPrev, hpOff + i * h, cPrev, cpOff + i * h,
+                    c, cOff + i * h, dh, dhOff + i * h, dc, dcOff + i * h, da, i * gh, dhh, i * gh, dhPrev, i * h, dcPrev, i * h);
+        }
+        if (cell != CellType.GRU && dhh != da) System.arraycopy(da, 0, dhh, 0, m * gh);
+    }
+
+    /**
+     * The cell's forward arithmetic for elements from..h-1 of one row, in the order every implementation follows (the
+     * CPU device trainer calls it too; cuda/kernels.cu has the same per element): gates activated in place in act, then
+     * c (LSTM) and h. hh is GRU's h*Wh row; cPrev and cOut are LSTM's.
+     */
+    public static void forwardRow(CellType cell, int h, int from, float[] act, int a, float[] hh, int q,
+                                  float[] hPrev, int hp, float[] cPrev, int cp, float[] hOut, int o, float[] cOut, int co) {
         switch (cell) {
             case RNN -> {
-                for (int i = 0; i < m; i++) {
-                    int a = actOff + i * gh;
-                    int d = dhOff + i * h;
-                    for (int j = 0; j < h; j++) {
-                        float v = act[a + j];
-                        da[i * gh + j] = dh[d + j] * (1f - v * v);
-                        dhPrev[i * h + j] = 0f;
-                    }
+                for (int j = from; j < h; j++) {
+                    float v = tanh(act[a + j]);
+                    act[a + j] = v;
+                    hOut[o + j] = v;
                 }
-                if (dhh != da) System.arraycopy(da, 0, dhh, 0, m * gh);
             }
             case LSTM -> {
-                for (int i = 0; i < m; i++) {
-                    int a = actOff + i * gh;
-                    int d = dhOff + i * h;
-                    for (int j = 0; j < h; j++) {
-                        float ig = act[a + j];
-                        float fg = act[a + h + j];
-                        float gg = act[a + 2 * h + j];
-                        float og = act[a + 3 * h + j];
-                        float tc = tanh(c[cOff + i * h + j]);
-                        float g = dh[d + j];
-                        float dct = dc[dcOff + i * h + j] + g * og * (1f - tc * tc);
-                        int o = i * gh;
-                        da[o + j] = dct * gg * ig * (1f - ig);
-                        da[o + h + j] = dct * cPrev[cpOff + i * h + j] * fg * (1f - fg);
-                        da[o + 2 * h + j] = dct * ig * (1f - gg * gg);
-                        da[o + 3 * h + j] = g * tc * og * (1f - og);
-                        dcPrev[i * h + j] = dct * fg;
-                        dhPrev[i * h + j] = 0f;
-                    }
+                for (int j = from; j < h; j++) {
+                    float ig = sigmoid(act[a + j]);
+                    float fg = sigmoid(act[a + h + j]);
+                    float gg = tanh(act[a + 2 * h + j]);
+                    float og = sigmoid(act[a + 3 * h + j]);
+                    act[a + j] = ig;
+                    act[a + h + j] = fg;
+                    act[a + 2 * h + j] = gg;
+                    act[a + 3 * h + j] = og;
+                    float c = fg * cPrev[cp + j] + ig * gg;
+                    cOut[co + j] = c;
+                    hOut[o + j] = og * tanh(c);
                 }
-                if (dhh != da) System.arraycopy(da, 0, dhh, 0, m * gh);
             }
             case GRU -> {
-                for (int i = 0; i < m; i++) {
-                    int a = actOff + i * gh;
-                    int r0 = hhOff + i * gh;
-                    int d = dhOff + i * h;
-                    int o = i * gh;
-                    for (int j = 0; j < h; j++) {
-                        float z = act[a + j];
-                        float rg = act[a + h + j];
-                        float n = act[a + 2 * h + j];
-                        float g = dh[d + j];
-                        float hp = hPrev[hpOff + i * h + j];
-                        float dan = g * (1f - z) * (1f - n * n);
-                        float daz = g * (hp - n) * z * (1f - z);
-                        float dar = dan * hh[r0 + 2 * h + j] * rg * (1f - rg);
-                        da[o + j] = daz;
-                        da[o + h + j] = dar;
-                        da[o + 2 * h + j] = dan;
-                        dhh[o + j] = daz;
-                        dhh[o + h + j] = dar;
-                        dhh[o + 2 * h + j] = dan * rg;
-                        dhPrev[i * h + j] = g * z;
-                    }
+                for (int j = from; j < h; j++) {
+                    float z = sigmoid(act[a + j] + hh[q + j]);
+                    float rg = sigmoid(act[a + h + j] + hh[q + h + j]);
+                    float n = tanh(act[a + 2 * h + j] + rg * hh[q + 2 * h + j]);
+                    act[a + j] = z;
+                    act[a + h + j] = rg;
+                    act[a + 2 * h + j] = n;
+                    hOut[o + j] = (1f - z) * n + z * hPrev[hp + j];
+                }
+            }
+            default -> throw new IllegalStateException(cell.name());
+        }
+    }
+
+    /**
+     * The cell's backward arithmetic for one row: da (the gradient on x*Wx + b) from the kept activations and dh (and
+     * dc); GRU also writes dhh (on h_prev*Wh) and the z*h part of dh_prev, LSTM dc_prev; dhPrev is zeroed otherwise.
+     * dhh is written for GRU only (for RNN and LSTM it equals da).
+     */
+    public static void backwardRow(CellType cell, int h, float[] act, int a, float[] hh, int q, float[] hPrev, int hp,
+                                   float[] cPrev, int cp, float[] c, int co, float[] dh, int d, float[] dc, int dco,
+                                   float[] da, int o, float[] dhh, int dq, float[] dhPrev, int dp, float[] dcPrev, int dcp) {
+        switch (cell) {
+            case RNN -> {
+                for (int j = 0; j < h; j++) {
+                    float v = act[a + j];
+                    da[o + j] = dh[d + j] * (1f - v * v);
+                    dhPrev[dp + j] = 0f;
+                }
+            }
+            case LSTM -> {
+                for (int j = 0; j < h; j++) {
+                    float ig = act[a + j];
+                    float fg = act[a + h + j];
+                    float gg = act[a + 2 * h + j];
+                    float og = act[a + 3 * h + j];
+                    float tc = tanh(c[co + j]);
+                    float g = dh[d + j];
+                    float dct = dc[dco + j] + g * og * (1f - tc * tc);
+                    da[o + j] = dct * gg * ig * (1f - ig);
+                    da[o + h + j] = dct * cPrev[cp + j] * fg * (1f - fg);
+                    da[o + 2 * h + j] = dct * ig * (1f - gg * gg);
+                    da[o + 3 * h + j] = g * tc * og * (1f - og);
+                    dcPrev[dcp + j] = dct * fg;
+                    dhPrev[dp + j] = 0f;
+                }
+            }
+            case GRU -> {
+                for (int j = 0; j < h; j++) {
+                    float z = act[a + j];
+                    float rg = act[a + h + j];
+                    float n = act[a + 2 * h + j];
+                    float g = dh[d + j];
+                    float hpv = hPrev[hp + j];
+                    float dan = g * (1f - z) * (1f - n * n);
+                    float daz = g * (hpv - n) * z * (1f - z);
+                    float dar = dan * hh[q + 2 * h + j] * rg * (1f - rg);
+                    da[o + j] = daz;
+                    da[o + h + j] = dar;
+                    da[o + 2 * h + j] = dan;
+                    dhh[dq + j] = daz;
+                    dhh[dq + h + j] = dar;
+                    dhh[dq + 2 * h + j] = dan * rg;
+                    dhPrev[dp + j] = g * z;
                 }
             }
             default -> throw new IllegalStateException(cell.name());

@@ -1,15 +1,14 @@
 package io.seqstream.train.device;
 
-import static io.seqstream.model.Kernels.sigmoid;
-import static io.seqstream.model.Kernels.tanh;
-
+import io.seqstream.model.CellMath;
 import io.seqstream.model.CellType;
 import java.util.Arrays;
 
 /**
  * {@link Device} in plain Java on the calling thread: the device trainer's code runs unchanged in the test suite,
  * where its loss and gradients are checked against the kernels'. Each element-wise method is the loop the CUDA
- * device's kernel runs per thread (cuda/kernels.cu), in the same order of operations.
+ * device's kernel runs per thread (cuda/kernels.cu), in the same order of operations; the cells' arithmetic is
+ * {@link CellMath}'s own row functions.
  */
 public final class CpuDevice implements Device {
 
@@ -22,7 +21,8 @@ public final class CpuDevice implements Device {
     @Override
     public Ints ints(int n) { return new HostInts(new int[n]); }
 
-    private static float[] f(Floats x) { return ((HostFloats) x).data; }
+    /** The host array behind x (null for an absent buffer, e.g. the c of a cell without one). */
+    private static float[] f(Floats x) { return x == null ? null : ((HostFloats) x).data; }
 
     private static int[] i(Ints x) { return ((HostInts) x).data; }
 
@@ -119,48 +119,11 @@ public final class CpuDevice implements Device {
     public void cellForward(CellType cell, int m, int h, Floats actF, int actOff, Floats hhF, int hhOff,
                             Floats hPrevF, int hpOff, Floats cPrevF, int cpOff, Floats hOutF, int hOff, Floats cOutF, int cOff) {
         int gh = cell.gates() * h;
-        float[] act = f(actF);
-        float[] hPrev = f(hPrevF);
-        float[] hOut = f(hOutF);
+        // The serving arithmetic itself, row by row (the vectorised rows stay with the kernels): a new cell needs no
+        // code here.
         for (int r = 0; r < m; r++) {
-            int a = actOff + r * gh;
-            int o = hOff + r * h;
-            for (int j = 0; j < h; j++) {
-                switch (cell) {
-                    case RNN -> {
-                        float v = tanh(act[a + j]);
-                        act[a + j] = v;
-                        hOut[o + j] = v;
-                    }
-                    case LSTM -> {
-                        float[] cPrev = f(cPrevF);
-                        float[] cOut = f(cOutF);
-                        float ig = sigmoid(act[a + j]);
-                        float fg = sigmoid(act[a + h + j]);
-                        float gg = tanh(act[a + 2 * h + j]);
-                        float og = sigmoid(act[a + 3 * h + j]);
-                        act[a + j] = ig;
-                        act[a + h + j] = fg;
-                        act[a + 2 * h + j] = gg;
-                        act[a + 3 * h + j] = og;
-                        float c = fg * cPrev[cpOff + r * h + j] + ig * gg;
-                        cOut[cOff + r * h + j] = c;
-                        hOut[o + j] = og * tanh(c);
-                    }
-                    case GRU -> {
-                        float[] hh = f(hhF);
-                        int q = hhOff + r * gh;
-                        float z = sigmoid(act[a + j] + hh[q + j]);
-                        float rg = sigmoid(act[a + h + j] + hh[q + h + j]);
-                        float n = tanh(act[a + 2 * h + j] + rg * hh[q + 2 * h + j]);
-                        act[a + j] = z;
-                        act[a + h + j] = rg;
-                        act[a + 2 * h + j] = n;
-                        hOut[o + j] = (1f - z) * n + z * hPrev[hpOff + r * h + j];
-                    }
-                    default -> throw new IllegalStateException("no " + cell + " arithmetic in this device");
-                }
-            }
+            CellMath.forwardRow(cell, h, 0, f(actF), actOff + r * gh, f(hhF), hhOff + r * gh, f(hPrevF), hpOff + r * h,
+                    f(cPrevF), cpOff + r * h, f(hOutF), hOff + r * h, f(cOutF), cOff + r * h);
         }
     }
 
@@ -169,62 +132,10 @@ public final class CpuDevice implements Device {
                              Floats hPrevF, int hpOff, Floats cPrevF, int cpOff, Floats cF, int cOff, Floats dhF, int dhOff,
                              Floats dcF, int dcOff, Floats daF, int daOff, Floats dhhF, int dhhOff, Floats dhPrevF, Floats dcPrevF) {
         int gh = cell.gates() * h;
-        float[] act = f(actF);
-        float[] dh = f(dhF);
-        float[] da = f(daF);
-        float[] dhPrev = f(dhPrevF);
         for (int r = 0; r < m; r++) {
-            int a = actOff + r * gh;
-            int o = daOff + r * gh;
-            for (int j = 0; j < h; j++) {
-                float g = dh[dhOff + r * h + j];
-                switch (cell) {
-                    case RNN -> {
-                        float v = act[a + j];
-                        da[o + j] = g * (1f - v * v);
-                        dhPrev[r * h + j] = 0f;
-                    }
-                    case LSTM -> {
-                        float[] cPrev = f(cPrevF);
-                        float[] c = f(cF);
-                        float[] dc = f(dcF);
-                        float[] dcPrev = f(dcPrevF);
-                        float ig = act[a + j];
-                        float fg = act[a + h + j];
-                        float gg = act[a + 2 * h + j];
-                        float og = act[a + 3 * h + j];
-                        float tc = tanh(c[cOff + r * h + j]);
-                        float dct = dc[dcOff + r * h + j] + g * og * (1f - tc * tc);
-                        da[o + j] = dct * gg * ig * (1f - ig);
-                        da[o + h + j] = dct * cPrev[cpOff + r * h + j] * fg * (1f - fg);
-                        da[o + 2 * h + j] = dct * ig * (1f - gg * gg);
-                        da[o + 3 * h + j] = g * tc * og * (1f - og);
-                        dcPrev[r * h + j] = dct * fg;
-                        dhPrev[r * h + j] = 0f;
-                    }
-                    case GRU -> {
-                        float[] hh = f(hhF);
-                        float[] hPrev = f(hPrevF);
-                        float[] dhh = f(dhhF);
-                        int q = dhhOff + r * gh;
-                        float z = act[a + j];
-                        float rg = act[a + h + j];
-                        float n = act[a + 2 * h + j];
-                        float hp = hPrev[hpOff + r * h + j];
-                        float dan = g * (1f - z) * (1f - n * n);
-                        float daz = g * (hp - n) * z * (1f - z);
-                        float dar = dan * hh[hhOff + r * gh + 2 * h + j] * rg * (1f - rg);
-                        da[o + j] = daz;
-                        da[o + h + j] = dar;
-                        da[o + 2 * h + j] = dan;
-                        dhh[q + j] = daz;
-                        dhh[q + h + j] = dar;
-                        dhh[q + 2 * h + j] = dan * rg;
-                        dhPrev[r * h + j] = g * z;
-                    }
-                    default -> throw new IllegalStateException("no " + cell + " arithmetic in this device");
-                }
-            }
+            CellMath.backwardRow(cell, h, f(actF), actOff + r * gh, f(hhF), hhOff + r * gh, f(hPrevF), hpOff + r * h,
+                    f(cPrevF), cpOff + r * h, f(cF), cOff + r * h, f(dhF), dhOff + r * h, f(dcF), dcOff + r * h,
+                    f(daF), daOff + r * gh, f(dhhF), dhhOff + r * gh, f(dhPrevF), r * h, f(dcPrevF), r * h);
         }
     }
 
