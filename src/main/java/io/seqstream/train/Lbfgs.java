@@ -51,7 +51,7 @@ public final class Lbfgs {
                 alpha[j] = rho[j] * dot(s[j], d);
                 axpy(-alpha[j], y[j], d);
             }
-            double gamma = stored == 0 ? 1.0 / Math.max(1e-12, Math.sqrt(dot(g, g))) : dot(s[newest], y[newest]) / dot(y[newest], y[newest]);
+            double gamma = stored == 0 ? 1.0 / gradientNorm(g) : dot(s[newest], y[newest]) / dot(y[newest], y[newest]);
             for (int i = 0; i < n; i++) d[i] *= gamma;
             for (int k = stored - 1; k >= 0; k--) {
                 int j = Math.floorMod(newest - k, memory);
@@ -61,7 +61,8 @@ public final class Lbfgs {
             double slope = dot(g, d);
             if (!(slope < 0)) { // not a descent direction: restart from the gradient
                 stored = 0;
-                for (int i = 0; i < n; i++) d[i] = -g[i] / Math.max(1e-12, Math.sqrt(dot(g, g)));
+                double norm = gradientNorm(g); // once, not per element: n is a million buckets
+                for (int i = 0; i < n; i++) d[i] = -g[i] / norm;
                 slope = dot(g, d);
             }
             double step = 1;
@@ -92,6 +93,10 @@ public final class Lbfgs {
             if (done) return new Result(x, fx, it, true);
         }
         return new Result(x, fx, maxIterations, false);
+    }
+
+    private static double gradientNorm(double[] g) {
+        return Math.max(1e-12, Math.sqrt(dot(g, g)));
     }
 
     private static double dot(double[] a, double[] b) {
