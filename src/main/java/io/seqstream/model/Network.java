@@ -48,6 +48,8 @@ public final class Network {
     private final int bagWidth;
     private float[] bagStates;
     private int[] bagFeatures;
+    /** Backward scratch: the running suffix sum of d(loss)/d(logits) [classes]. */
+    private final float[] bagSuffix;
     private final float[][] whT;
     private final float[][] wxT;
     private final float[] wyT;
@@ -66,6 +68,7 @@ public final class Network {
         this.mean = spec.readout() == Readout.MEAN;
         this.bag = spec.ngrams();
         this.bagWidth = bag == null ? 0 : bag.stateWidth(classes);
+        this.bagSuffix = new float[classes];
         this.hs = new float[layers][];
         this.cs = new float[layers][];
         this.acts = new float[layers][];
@@ -209,7 +212,7 @@ public final class Network {
      * d(loss)/d(logits) over steps s..T-1 of its sequence.
      */
     private void bagBackward(float[] grad, int b, int t) {
-        float[] suffix = new float[classes];
+        float[] suffix = bagSuffix;
         int order = bag.order();
         int table = layout.ngrams();
         for (int i = 0; i < b; i++) {

@@ -37,12 +37,25 @@ public record NgramBag(int order, int buckets) {
         int[] out = new int[tokens.length * order];
         float[] prev = new float[Math.max(1, order - 1)];
         int k = 0;
-        for (int t = 0; t < tokens.length; t++) {
-            for (int n = 1; n <= Math.min(order, t + 1); n++) out[k++] = bucket(n, tokens[t], prev, 0);
-            for (int j = order - 2; j >= 1; j--) prev[j] = prev[j - 1];
-            if (order > 1) prev[0] = tokens[t] + 1f;
+        for (int token : tokens) {
+            int count = ngramsEndingWith(prev, 0);
+            for (int n = 1; n <= count; n++) out[k++] = bucket(n, token, prev, 0);
+            shiftIn(token, prev, 0, prev, 0);
         }
         return java.util.Arrays.copyOf(out, k);
+    }
+
+    /** How many n-grams the next token ends: one more than the previous ids known (stored > 0), at most order. */
+    private int ngramsEndingWith(float[] state, int prevOff) {
+        int known = 0;
+        while (known < order - 1 && state[prevOff + known] > 0f) known++;
+        return known + 1;
+    }
+
+    /** The previous ids after the token: it first (as id + 1), the older ones one place on; in place when in == out. */
+    private void shiftIn(int token, float[] in, int inPrev, float[] out, int outPrev) {
+        for (int k = order - 2; k >= 1; k--) out[outPrev + k] = in[inPrev + k - 1];
+        if (order > 1) out[outPrev] = token + 1f;
     }
 
     /** Bucket of the n-gram ending with token, with the previous ids prev[0] (most recent) .. prev[n - 2]. */
@@ -72,20 +85,14 @@ public record NgramBag(int order, int buckets) {
         int columns = classes - 1;
         System.arraycopy(in, inOff, out, outOff, columns);
         int prevOff = inOff + columns;
-        int known = 0;
-        while (known < order - 1 && in[prevOff + known] > 0f) known++;
+        int count = ngramsEndingWith(in, prevOff);
         for (int n = 1; n <= order; n++) {
-            if (n - 1 > known) {
-                if (features != null) features[featOff + n - 1] = -1;
-                continue;
-            }
-            int f = bucket(n, token, in, prevOff);
+            int f = n <= count ? bucket(n, token, in, prevOff) : -1;
             if (features != null) features[featOff + n - 1] = f;
+            if (f < 0) continue;
             int row = tableOff + f * columns;
             for (int c = 0; c < columns; c++) out[outOff + c] += w[row + c];
         }
-        int outPrev = outOff + columns;
-        for (int k = order - 2; k >= 1; k--) out[outPrev + k] = in[prevOff + k - 1];
-        if (order > 1) out[outPrev] = token + 1f;
+        shiftIn(token, in, prevOff, out, outOff + columns);
     }
 }
