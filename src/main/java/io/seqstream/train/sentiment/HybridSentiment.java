@@ -51,7 +51,7 @@ public final class HybridSentiment {
                 bestScores = s;
             }
         }
-        double[] net = networkLogits(new RecurrentModel(network), validation.ids());
+        double[] net = networkLogits(new RecurrentModel(network), validation.ids(), tokenBudget);
         double netAcc = accuracy(net, null, 0, validation.labels());
         double bestAlpha = ALPHAS[0];
         double bestFolded = -1;
@@ -123,23 +123,12 @@ public final class HybridSentiment {
     }
 
     /** The network's final logit (positive minus negative) per review. */
-    static double[] networkLogits(RecurrentModel model, List<int[]> reviews) {
+    static double[] networkLogits(RecurrentModel model, List<int[]> reviews, int tokenBudget) {
         double[] z = new double[reviews.size()];
-        // Batches of similar lengths, so long reviews do not pad short ones.
-        Integer[] order = java.util.stream.IntStream.range(0, reviews.size()).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> reviews.get(i).length));
-        int from = 0;
-        while (from < order.length) {
-            int to = Math.min(order.length, from + SentimentEvaluation.MAX_BATCH);
-            List<int[]> batch = new java.util.ArrayList<>();
-            for (int k = from; k < to; k++) batch.add(reviews.get(order[k]));
-            float[][] p = model.running(batch);
-            for (int k = 0; k < p.length; k++) {
-                double q = Math.min(1 - 1e-7, Math.max(1e-7, p[k][p[k].length - 1]));
-                z[order[from + k]] = Math.log(q / (1 - q));
-            }
-            from = to;
-        }
+        SentimentEvaluation.forEachRunning(model, reviews, tokenBudget, (run, i) -> {
+            double q = Math.min(1 - 1e-7, Math.max(1e-7, run[run.length - 1]));
+            z[i] = Math.log(q / (1 - q));
+        });
         return z;
     }
 

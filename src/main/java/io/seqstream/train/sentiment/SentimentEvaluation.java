@@ -3,6 +3,7 @@ package io.seqstream.train.sentiment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -36,10 +37,31 @@ public final class SentimentEvaluation {
 
     public static Result evaluate(RunningScorer model, Encoded data, int tokenBudget) {
         int n = data.size();
-        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> data.ids().get(i).length));
         long[] correct = new long[FRACTIONS.length];
-        double logLoss = 0;
+        double[] logLoss = {0};
+        forEachRunning(model, data.ids(), tokenBudget, (run, i) -> {
+            int label = data.labels()[i];
+            for (int f = 0; f < FRACTIONS.length; f++) {
+                int pred = run[position(run.length, FRACTIONS[f])] >= 0.5f ? 1 : 0;
+                if (pred == label) correct[f]++;
+            }
+            float last = run[run.length - 1];
+            logLoss[0] -= Math.log(Math.max(label == 1 ? last : 1 - last, 1e-30));
+        });
+        double[] acc = new double[FRACTIONS.length];
+        for (int f = 0; f < acc.length; f++) acc[f] = n == 0 ? Double.NaN : (double) correct[f] / n;
+        return new Result(acc, n, n == 0 ? Double.NaN : logLoss[0] / n);
+    }
+
+    /**
+     * Runs the model over the sequences batched by length (shortest first, under the token budget and at most
+     * {@link #MAX_BATCH} per batch, so long sequences do not pad short ones) and hands each sequence's running scores
+     * to each, with the sequence's index in ids.
+     */
+    public static void forEachRunning(RunningScorer model, List<int[]> ids, int tokenBudget, ObjIntConsumer<float[]> each) {
+        int n = ids.size();
+        Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, Comparator.comparingInt(i -> ids.get(i).length));
         int from = 0;
         while (from < n) {
             int to = from;
@@ -47,25 +69,13 @@ public final class SentimentEvaluation {
             // Sorted ascending: the last sequence added is the longest, so padded size = count * its length.
             // At most MAX_BATCH reviews: the network's workspace grows to the largest batch times the longest review.
             while (to < n && (batch.isEmpty() || (batch.size() < MAX_BATCH
-                    && (long) (batch.size() + 1) * data.ids().get(order[to]).length <= tokenBudget))) {
-                batch.add(data.ids().get(order[to]));
+                    && (long) (batch.size() + 1) * ids.get(order[to]).length <= tokenBudget))) {
+                batch.add(ids.get(order[to]));
                 to++;
             }
             float[][] p = model.running(batch);
-            for (int k = 0; k < batch.size(); k++) {
-                int label = data.labels()[order[from + k]];
-                float[] run = p[k];
-                for (int f = 0; f < FRACTIONS.length; f++) {
-                    int pred = run[position(run.length, FRACTIONS[f])] >= 0.5f ? 1 : 0;
-                    if (pred == label) correct[f]++;
-                }
-                float last = run[run.length - 1];
-                logLoss -= Math.log(Math.max(label == 1 ? last : 1 - last, 1e-30));
-            }
+            for (int k = 0; k < batch.size(); k++) each.accept(p[k], order[from + k]);
             from = to;
         }
-        double[] acc = new double[FRACTIONS.length];
-        for (int f = 0; f < acc.length; f++) acc[f] = n == 0 ? Double.NaN : (double) correct[f] / n;
-        return new Result(acc, n, n == 0 ? Double.NaN : logLoss / n);
     }
 }

@@ -87,8 +87,8 @@ class NgramBagFitTest {
         NgramBagFit.Weights w = NgramBagFit.fit(bag, phrases(200, 5), 1e-3, 200);
         Parameters folded = HybridSentiment.fold(net, bag, w, 0.5, 2.0);
         List<int[]> reviews = phrases(20, 6).ids();
-        double[] alone = HybridSentiment.networkLogits(new RecurrentModel(net), reviews);
-        double[] both = HybridSentiment.networkLogits(new RecurrentModel(folded), reviews);
+        double[] alone = HybridSentiment.networkLogits(new RecurrentModel(net), reviews, 4096);
+        double[] both = HybridSentiment.networkLogits(new RecurrentModel(folded), reviews, 4096);
         for (int i = 0; i < reviews.size(); i++) {
             assertEquals((alone[i] + 0.5 * w.logit(bag, reviews.get(i))) / 2.0, both[i], 1e-3, "review " + i);
         }
