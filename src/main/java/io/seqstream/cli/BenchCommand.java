@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            ModelSnapshot model = ModelSnapshot.load(echoModel(Path.of(modelFile), out));
+            ModelSnapshot model = ModelSnapshot.load(TrainCommand.ensureEchoModel(Path.of(modelFile), out));
             java.time.Duration interval = java.time.Duration.ofMillis(commitIntervalMs);
             int maxTransaction = maxTransactionRecords != null ? maxTransactionRecords
                     : io.seqstream.config.SeqstreamConfig.of(Map.of()).pipelines().get(0).maxTransactionRecords();
@@ -162,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Path model = echoModel(Path.of(modelFile), out);
+            Path model = TrainCommand.ensureEchoModel(Path.of(modelFile), out);
             int window = seconds;
             List<Map<String, Object>> results = new ArrayList<>();
             for (int rep = 0; rep < repeats; rep++) {
@@ -188,18 +188,6 @@ final class BenchCommand implements Callable<Integer> {
             doc.put("machine", label);
             return write(Path.of(outFile), "join", doc, results, out);
         }
-    }
-
-    /**
-     * The echo model a bench runs on: the file when it exists; the default file, trained first as {@code ./seqstream run}
-     * trains it, when a fresh clone has none yet.
-     */
-    static Path echoModel(Path file, PrintStream out) throws Exception {
-        if (java.nio.file.Files.isRegularFile(file)) return file;
-        if (!file.normalize().equals(Path.of("models/echo.model"))) throw new UsageException("no model file " + file);
-        out.println("No model at " + file + ": training the echo model first (as ./seqstream run does)");
-        TrainCommand.trainEcho(4, false, 64, file, null, 20_000, 1, out);
-        return file;
     }
 
     /** {@code bench ws}, options and output as its help says. */
@@ -229,7 +217,7 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            ModelSnapshot model = ModelSnapshot.load(echoModel(Path.of(modelFile), out));
+            ModelSnapshot model = ModelSnapshot.load(TrainCommand.ensureEchoModel(Path.of(modelFile), out));
             List<Map<String, Object>> results = new ArrayList<>();
             List<Double> reading = new ArrayList<>();
             List<Double> stalled = new ArrayList<>();

@@ -59,10 +59,7 @@ final class FailoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(model)) {
-            out.println("No model at " + model + ": training the echo model first (as ./seqstream run does)");
-            TrainCommand.trainEcho(4, false, 64, model, null, 20_000, 1, out);
-        }
+        TrainCommand.ensureEchoModel(model, out);
         // --set on the bench command line goes to every instance (the broker is the bench's own).
         List<String> instanceSettings = new ArrayList<>();
         settings.forEach((k, v) -> {

@@ -7,7 +7,6 @@ import io.seqstream.model.ModelSnapshot;
 import io.seqstream.config.Settings;
 import java.io.PrintStream;
 import java.util.Locale;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,11 +100,7 @@ final class RunCommand implements Callable<Integer> {
     static Running start(SeqstreamConfig config, boolean withDemo, PrintStream out) throws Exception {
         Map<String, ModelSnapshot> models = new LinkedHashMap<>();
         for (SeqstreamConfig.Pipeline p : config.pipelines()) {
-            if (!Files.isRegularFile(p.model()) && p.name().equals("echo")) {
-                out.println("No model at " + p.model() + ": training the echo model first (GRU 64, delay 4, until 99.95 % of "
-                        + "100,000 held-out tokens of 2000-letter streams are right)");
-                TrainCommand.trainEcho(4, false, 64, p.model(), null, 20_000, 1, out);
-            }
+            if (p.name().equals("echo")) TrainCommand.ensureEchoModel(p.model(), out);
             models.put(p.name(), Product.ModelFiles.load(p));
         }
         long t0 = System.nanoTime();
