@@ -133,38 +133,36 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Waits until the instance printed that it runs (processors started, web up). */
     public ChildJvm awaitReady(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (!ready) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.isAlive()) {
-                    throw new IllegalStateException("instance " + name + " did not start within " + timeout + " (see " + log + ")");
-                }
-                lock.wait(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-            }
+            awaitLocked(() -> ready, timeout, "did not start");
         }
         return this;
     }
 
     /** Waits for the next output line (after this call) that contains the fragment. */
     public ChildJvm awaitNextLine(String fragment, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
             watched = fragment;
             watchedSeen = false;
             try {
-                while (!watchedSeen) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || !process.isAlive()) {
-                        throw new IllegalStateException("instance " + name + " printed no '" + fragment + "' within " + timeout + " (see " + log + ")");
-                    }
-                    lock.wait(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-                }
+                awaitLocked(() -> watchedSeen, timeout, "printed no '" + fragment + "'");
             } finally {
                 watched = null;
             }
         }
         return this;
+    }
+
+    /** Waits on lock (held by the caller) until done, failing when the process exits or the timeout passes. */
+    private void awaitLocked(java.util.function.BooleanSupplier done, Duration timeout, String failure) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !process.isAlive()) {
+                throw new IllegalStateException("instance " + name + " " + failure + " within " + timeout + " (see " + log + ")");
+            }
+            lock.wait(Math.min(500, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+        }
     }
 
     /** SIGKILL: Process.destroyForcibly on Linux sends signal 9, so no shutdown hook runs. */
