@@ -140,18 +140,10 @@ final class SentimentCommand {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("validationAccuracy", r.validationAccuracy());
         metrics.put("trainSeconds", r.seconds());
-        if (test != null) {
-            metrics.put("testAccuracy", test.finalAccuracy());
-            metrics.put("testAccuracy25", test.accuracy()[0]);
-            metrics.put("testAccuracy50", test.accuracy()[1]);
-            metrics.put("testAccuracy75", test.accuracy()[2]);
-        }
+        putTestMetrics(metrics, test);
         String row = String.join(",", cellName + (a.ngrams > 0 ? "+bag" + a.ngrams : ""), embedding, String.valueOf(hidden), String.valueOf(vocab.symbols().size() - 1),
                 String.valueOf(settings.maxWords()), String.valueOf(settings.epochs()), String.valueOf(r.steps()), f1(r.seconds()),
-                f4(r.validationAccuracy()), test == null ? "" : String.valueOf(test.reviews()),
-                test == null ? "" : f4(test.accuracy()[0]), test == null ? "" : f4(test.accuracy()[1]),
-                test == null ? "" : f4(test.accuracy()[2]), test == null ? "" : f4(test.finalAccuracy()),
-                test == null ? "" : f4(test.meanLogLoss()), f1(evalSeconds));
+                f4(r.validationAccuracy()), testColumns(test, evalSeconds));
         if (spec != null) {
             ModelMetadata meta = SentimentSetup.metadata(modelName, spec, vocab, r.steps(), metrics);
             new ModelSnapshot(meta, ((RecurrentModel) model).parameters()).save(outFile);
@@ -231,10 +223,7 @@ final class SentimentCommand {
             test = testEvaluation(model, tok, data, a.testLimit, budget);
             evalSeconds = (System.nanoTime() - e0) / 1e9;
             printTest(out, name, test, evalSeconds);
-            metrics.put("testAccuracy", test.finalAccuracy());
-            metrics.put("testAccuracy25", test.accuracy()[0]);
-            metrics.put("testAccuracy50", test.accuracy()[1]);
-            metrics.put("testAccuracy75", test.accuracy()[2]);
+            putTestMetrics(metrics, test);
         }
         long steps = members.stream().mapToLong(m -> m.metadata().step()).sum();
         Path file = or(a.out, Path.of("models/" + name + ".model"));
@@ -244,13 +233,26 @@ final class SentimentCommand {
             ModelSpec one = members.get(0).metadata().spec();
             String row = String.join(",", one.cell().name().toLowerCase(Locale.ROOT) + " x" + members.size()
                             + (a.ngrams > 0 ? "+bag" + a.ngrams : ""), "members", String.valueOf(one.hidden()),
-                    String.valueOf(vocab.symbols().size() - 1), "", "", String.valueOf(steps), "", f4(val),
-                    test == null ? "" : String.valueOf(test.reviews()), test == null ? "" : f4(test.accuracy()[0]),
-                    test == null ? "" : f4(test.accuracy()[1]), test == null ? "" : f4(test.accuracy()[2]),
-                    test == null ? "" : f4(test.finalAccuracy()), test == null ? "" : f4(test.meanLogLoss()), f1(evalSeconds));
+                    String.valueOf(vocab.symbols().size() - 1), "", "", String.valueOf(steps), "", f4(val), testColumns(test, evalSeconds));
             appendRow(a.results, row, out);
         }
         return 0;
+    }
+
+    /** The test figures a model's metadata keeps (nothing without a test run). */
+    private static void putTestMetrics(Map<String, Double> metrics, SentimentEvaluation.Result test) {
+        if (test == null) return;
+        metrics.put("testAccuracy", test.finalAccuracy());
+        metrics.put("testAccuracy25", test.accuracy()[0]);
+        metrics.put("testAccuracy50", test.accuracy()[1]);
+        metrics.put("testAccuracy75", test.accuracy()[2]);
+    }
+
+    /** The CSV columns test_reviews .. eval_seconds (empty without a test run). */
+    private static String testColumns(SentimentEvaluation.Result test, double evalSeconds) {
+        if (test == null) return String.join(",", "", "", "", "", "", "", f1(evalSeconds));
+        return String.join(",", String.valueOf(test.reviews()), f4(test.accuracy()[0]), f4(test.accuracy()[1]),
+                f4(test.accuracy()[2]), f4(test.finalAccuracy()), f4(test.meanLogLoss()), f1(evalSeconds));
     }
 
     private static void appendRow(Path csv, String row, PrintStream out) throws java.io.IOException {
